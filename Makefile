@@ -1,0 +1,52 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+UV_VERSION := 0.13.8
+VENV := .venv
+BIN := $(VENV)/bin
+SCALE ?= 1
+SEED ?= 42
+
+export EXTRACTS_DIR ?= $(CURDIR)/data/extracts
+export WAREHOUSE_PATH ?= $(CURDIR)/data/warehouse/warehouse.duckdb
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export DAGSTER_DBT_PARSE_PROJECT_ON_LOAD := 1
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: install demo test dev bench lint docs clean
+
+# The environment is rebuilt only when the lock file changes.
+$(BIN)/.installed: pyproject.toml uv.lock
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	.tools/bin/uv sync --frozen --python $(PYTHON)
+	$(BIN)/dbt deps --project-dir dbt_project --profiles-dir dbt_project --quiet || true
+	touch $@
+
+install: $(BIN)/.installed
+
+$(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp orchestration/dagster.yaml $@
+
+demo: install $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/python -m sources.demo --out $(EXTRACTS_DIR) --scale $(SCALE) --seed $(SEED)
+	$(BIN)/python -m orchestration.demo
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+dev: install $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/dagster dev -m orchestration.definitions
+
+bench: install
+	$(BIN)/python -m benchmarks.run
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project/models
+
+clean:
+	rm -rf data .dagster_home dbt_project/target dbt_project/logs
