@@ -96,7 +96,9 @@ def _parse(path: Path) -> Contract:
     except KeyError as missing:
         raise ContractError(f"{where}: required key {missing} is missing") from None
     names = contract.column_names
-    problems = [f"column {c.name}: unknown type {c.type!r}" for c in columns if not _TYPE.match(c.type)]
+    problems = [
+        f"column {c.name}: unknown type {c.type!r}" for c in columns if not _TYPE.match(c.type)
+    ]
     if len(set(names)) != len(names):
         problems.append("duplicate column names")
     if contract.format not in FORMATS:

@@ -1,0 +1,83 @@
+"""``make bench``: time, throughput and peak memory of each phase at several data sizes.
+
+Not a test: it prints a table to paste into notes. ``--scales 1 10 100`` picks the sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PHASES = ("generate", "load")
+
+
+@dataclass
+class Measurement:
+    scale: float
+    phase: str
+    seconds: float
+    rows: int
+    peak_mib: float
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+def run_phase(phase: str, workdir: Path, scale: float) -> Measurement:
+    command = [sys.executable, "-m", "benchmarks.phases", phase, "--workdir", str(workdir)]
+    command += ["--scale", str(scale)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"benchmark phase {phase} at scale {scale} failed")
+    rows = json.loads(output.strip().splitlines()[-1])["rows"]
+    # ru_maxrss is in KiB on Linux.
+    return Measurement(scale, phase, seconds, rows, usage.ru_maxrss / 1024)
+
+
+def table(measurements: list[Measurement]) -> str:
+    header = (
+        f"{'scale':>6} {'phase':<10} {'seconds':>9} {'rows':>13} {'rows/s':>12} {'peak MiB':>9}"
+    )
+    lines = [header, "-" * len(header)]
+    lines += [
+        f"{m.scale:>6g} {m.phase:<10} {m.seconds:>9.1f} {m.rows:>13,} "
+        f"{m.rows_per_second:>12,.0f} {m.peak_mib:>9.0f}"
+        for m in measurements
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scales", type=float, nargs="+", default=[1, 10])
+    parser.add_argument("--keep", action="store_true", help="keep the work folders")
+    args = parser.parse_args()
+    measurements = []
+    for scale in args.scales:
+        workdir = Path(tempfile.mkdtemp(prefix=f"bench-scale-{scale:g}-"))
+        try:
+            for phase in PHASES:
+                measurements.append(run_phase(phase, workdir, scale))
+                print(table(measurements[-1:]).splitlines()[-1], flush=True)
+        finally:
+            if not args.keep:
+                shutil.rmtree(workdir)
+    print()
+    print(table(measurements))
+
+
+if __name__ == "__main__":
+    main()

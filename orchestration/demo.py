@@ -1,0 +1,69 @@
+"""``make demo``: materialize every asset in process, then say what was built and where it is."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import dagster as dg
+import duckdb
+
+from orchestration.definitions import defs
+from orchestration.defs.jobs import build_warehouse
+from orchestration.settings import apply_defaults
+
+
+def build(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+    job = defs().resolve_job_def(build_warehouse.name)
+    return job.execute_in_process(instance=instance, raise_on_error=False)
+
+
+def summary(warehouse_path: str) -> str:
+    con = duckdb.connect(warehouse_path, read_only=True)
+    try:
+        tables = con.execute(
+            "select table_schema, table_name, estimated_size from duckdb_tables()"
+            " order by table_schema, table_name"
+        ).fetchall()
+        quarantined = con.execute(
+            "select contract, count(distinct (source_file, source_line)) from raw_meta.quarantine"
+            " group by contract order by contract"
+        ).fetchall()
+    finally:
+        con.close()
+    by_schema: dict[str, list[str]] = {}
+    for schema, table, rows in tables:
+        by_schema.setdefault(schema, []).append(f"{table} ({rows:,} rows)")
+    lines = [f"Working warehouse: {warehouse_path}"]
+    lines += [f"  {schema}: " + ", ".join(names) for schema, names in by_schema.items()]
+    lines.append(
+        "Quarantined rows (kept in raw_meta.quarantine with file, line, column and reason): "
+        + (", ".join(f"{c} {n}" for c, n in quarantined) or "none")
+    )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    apply_defaults()
+    with dg.DagsterInstance.get() as instance:
+        result = build(instance)
+    failed_checks = [
+        f"{e.asset_check_evaluation_data.asset_key.to_user_string()}:"
+        f"{e.asset_check_evaluation_data.check_name}"
+        for e in result.all_events
+        if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        and not e.asset_check_evaluation_data.passed
+    ]
+    print(summary(os.environ["WAREHOUSE_PATH"]))
+    if failed_checks:
+        print("Checks that did not pass: " + ", ".join(failed_checks))
+    print(f"Extracts: {os.environ['EXTRACTS_DIR']}")
+    print("Open the Dagster UI on this project with `make dev`.")
+    if not result.success:
+        print("The run failed; see the log above.", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
