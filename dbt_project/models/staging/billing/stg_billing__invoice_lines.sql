@@ -1,0 +1,46 @@
+with
+
+source as (
+
+    select * from {{ source('billing', 'invoice_lines') }}
+
+),
+
+latest as (
+
+    {{ latest_version('source', 'invoice_line_id') }}
+
+),
+
+renamed as (
+
+    select
+
+        ---------- ids
+        invoice_line_id,
+        invoice_id,
+        subscription_id,
+
+        ---------- strings
+        line_type,
+        description as line_description,
+
+        ---------- numerics
+        quantity,
+        unit_amount,
+        amount,
+
+        ---------- dates
+        period_start as period_start_date,
+        period_end as period_end_date,
+
+        ---------- lineage
+        _source_file,
+        _source_line,
+        _loaded_at
+
+    from latest
+
+)
+
+select * from renamed
