@@ -1,0 +1,234 @@
+"""Format readers: stage one extract file as text into a temporary table, using DuckDB's readers.
+
+Every reader leaves two temporary tables behind for the validation step:
+
+- ``_load_stage(_line BIGINT, <contract columns> VARCHAR)``: one row per readable record, values as
+  text exactly as in the file, ``_line`` the record's line (header = line 1; JSONL line number;
+  Parquet row number starting at 1).
+- ``_load_rejects(line, column_name, raw_value, reason, raw_record)``: records DuckDB could not even
+  split into fields (CSV rows with a wrong number of fields, unterminated quotes).
+
+Problems that make the whole file untrustworthy raise :class:`LoadError` instead.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from sources.contracts import Contract
+
+STAGE_TABLE = "_load_stage"
+REJECTS_TABLE = "_load_rejects"
+
+
+class LoadError(Exception):
+    """A whole file cannot be loaded; nothing from it reaches the warehouse."""
+
+    def __init__(self, source_file: str, message: str, column: str | None = None):
+        where = f"{source_file}, column {column}" if column else source_file
+        super().__init__(f"{where}: {message}")
+        self.source_file = source_file
+        self.column = column
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    rows_in_file: int
+    extra_columns: tuple[str, ...]
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def stage_file(
+    con: duckdb.DuckDBPyConnection, contract: Contract, path: Path, source_file: str
+) -> StagedFile:
+    if path.stat().st_size == 0:
+        raise LoadError(source_file, "file is empty (0 bytes)")
+    reader = {"csv": _stage_csv, "jsonl": _stage_jsonl, "parquet": _stage_parquet}[contract.format]
+    try:
+        extra_columns = reader(con, contract, path, source_file)
+    except duckdb.Error as error:
+        raise LoadError(source_file, f"unreadable {contract.format} file: {error}") from error
+    (rows_in_file,) = con.execute(
+        f"SELECT (SELECT count(*) FROM {STAGE_TABLE})"
+        f" + (SELECT count(DISTINCT line) FROM {REJECTS_TABLE})"
+    ).fetchall()[0]
+    if rows_in_file == 0:
+        raise LoadError(source_file, "file has no rows")
+    return StagedFile(rows_in_file=rows_in_file, extra_columns=extra_columns)
+
+
+def _check_columns(
+    contract: Contract, found: list[str], source_file: str, kind: str
+) -> tuple[str, ...]:
+    """Fail on a missing contract column; return the unknown extra columns (ignored)."""
+    missing = [c for c in contract.column_names if c not in found]
+    if missing:
+        raise LoadError(source_file, f"required column missing from the {kind}", column=missing[0])
+    return tuple(c for c in found if c not in contract.column_names)
+
+
+def ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as file:
+        file.seek(-1, 2)
+        return file.read(1) == b"\n"
+
+
+def _create_empty_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {REJECTS_TABLE} (line BIGINT, column_name VARCHAR,"
+        " raw_value VARCHAR, reason VARCHAR, raw_record VARCHAR)"
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# CSV
+# ----------------------------------------------------------------------------------------------
+
+
+def _read_csv_header(path: Path, source_file: str) -> list[str]:
+    with path.open("rb") as file:
+        first_line = file.readline(1 << 20)
+    try:
+        text = first_line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise LoadError(source_file, "file is not UTF-8 encoded") from None
+    header = next(csv.reader([text]), [])
+    header = [name.strip() for name in header]
+    if not header or header == [""]:
+        raise LoadError(source_file, "file has no header")
+    if len(set(header)) != len(header):
+        raise LoadError(source_file, f"header repeats a column name: {header}")
+    return header
+
+
+def _stage_csv(
+    con: duckdb.DuckDBPyConnection, contract: Contract, path: Path, source_file: str
+) -> tuple[str, ...]:
+    header = _read_csv_header(path, source_file)
+    extra_columns = _check_columns(contract, header, source_file, "header")
+    # The header decides the field names; every field is read as text and validated later.
+    columns = "{" + ", ".join(f"{quote_literal(h)}: 'VARCHAR'" for h in header) + "}"
+    selected = ", ".join(quote_ident(c) for c in contract.column_names)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _load_csv AS SELECT ordinality AS _record, {selected}"
+        f" FROM read_csv({quote_literal(str(path))}, header = true, columns = {columns},"
+        " delim = ',', quote = '\"', escape = '\"', auto_detect = false, store_rejects = true)"
+        " WITH ORDINALITY"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _load_csv_errors AS SELECT line, byte_position,"
+        " error_type, error_message, csv_line FROM reject_errors"
+        " WHERE scan_id = (SELECT max(scan_id) FROM reject_scans)"
+    )
+    encoding_errors = con.execute(
+        "SELECT min(line) FROM _load_csv_errors WHERE error_type = 'INVALID ENCODING'"
+    ).fetchall()[0][0]
+    if encoding_errors is not None:
+        raise LoadError(source_file, f"file is not UTF-8 encoded (line {encoding_errors})")
+    _create_empty_rejects(con)
+    # DuckDB reports a short row once per missing field; one quarantine row per line says it all.
+    con.execute(
+        f"INSERT INTO {REJECTS_TABLE} SELECT line, NULL, any_value(csv_line),"
+        " 'malformed CSV row: ' || arg_min(error_message, byte_position),"
+        " to_json({'raw_line': any_value(csv_line)})::VARCHAR"
+        " FROM _load_csv_errors GROUP BY line"
+    )
+    # DuckDB numbers records (header = 1) and reports rejected ones with that number; readable
+    # records come back in file order without it. Each rejected line before a record shifts it by
+    # one, so the record's line is its ordinal + 1 + the rejected lines that precede it.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _load_csv_shifts AS"
+        " SELECT line - shift - 1 AS records_before, max(shift) AS shift FROM ("
+        "   SELECT line, row_number() OVER (ORDER BY line) AS shift"
+        "   FROM (SELECT DISTINCT line FROM _load_csv_errors)"
+        " ) GROUP BY records_before"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {STAGE_TABLE} AS"
+        f" SELECT c._record + 1 + coalesce(s.shift, 0) AS _line, {selected}"
+        " FROM _load_csv c ASOF LEFT JOIN _load_csv_shifts s ON c._record > s.records_before"
+    )
+    con.execute("DROP TABLE _load_csv; DROP TABLE _load_csv_errors; DROP TABLE _load_csv_shifts")
+    return extra_columns
+
+
+# ----------------------------------------------------------------------------------------------
+# JSONL
+# ----------------------------------------------------------------------------------------------
+
+
+def _stage_jsonl(
+    con: duckdb.DuckDBPyConnection, contract: Contract, path: Path, source_file: str
+) -> tuple[str, ...]:
+    # Read whole lines (a control character as delimiter cannot occur in valid JSON) so that
+    # every record keeps its true line number, blank lines included.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _load_lines AS SELECT ordinality AS _line, line"
+        f" FROM read_csv({quote_literal(str(path))}, header = false,"
+        " columns = {'line': 'VARCHAR'}, delim = '\x01', quote = '', escape = '',"
+        " auto_detect = false, strict_mode = false) WITH ORDINALITY"
+        " WHERE trim(line) <> ''"
+    )
+    first_invalid, last_line = con.execute(
+        "SELECT min(_line) FILTER (WHERE CASE WHEN json_valid(line)"
+        "   THEN json_type(line) <> 'OBJECT' ELSE true END), max(_line) FROM _load_lines"
+    ).fetchall()[0]
+    if first_invalid is not None:
+        if first_invalid == last_line and not ends_with_newline(path):
+            raise LoadError(source_file, f"file is truncated: last line {last_line} is incomplete")
+        raise LoadError(source_file, f"line {first_invalid} is not a JSON object")
+    keys = [
+        key
+        for (key,) in con.execute(
+            "SELECT DISTINCT unnest(json_keys(line)) FROM _load_lines ORDER BY 1"
+        ).fetchall()
+    ]
+    if last_line is not None:
+        extra_columns = _check_columns(contract, keys, source_file, "JSON keys")
+    else:
+        extra_columns = ()
+    paths = "[" + ", ".join(quote_literal(f"$.{quote_ident(c)}") for c in contract.column_names)
+    values = ", ".join(
+        f"_values[{i}] AS {quote_ident(c)}" for i, c in enumerate(contract.column_names, start=1)
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {STAGE_TABLE} AS SELECT _line, {values}"
+        f" FROM (SELECT _line, json_extract_string(line, {paths}]) AS _values FROM _load_lines)"
+    )
+    con.execute("DROP TABLE _load_lines")
+    _create_empty_rejects(con)
+    return extra_columns
+
+
+# ----------------------------------------------------------------------------------------------
+# Parquet
+# ----------------------------------------------------------------------------------------------
+
+
+def _stage_parquet(
+    con: duckdb.DuckDBPyConnection, contract: Contract, path: Path, source_file: str
+) -> tuple[str, ...]:
+    reader = f"read_parquet({quote_literal(str(path))}, file_row_number = true)"
+    found = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
+    extra_columns = _check_columns(contract, found, source_file, "Parquet schema")
+    # Typed Parquet values go through text too, so one set of checks serves every format.
+    values = ", ".join(
+        f"CAST({quote_ident(c)} AS VARCHAR) AS {quote_ident(c)}" for c in contract.column_names
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {STAGE_TABLE} AS"
+        f" SELECT file_row_number + 1 AS _line, {values} FROM {reader}"
+    )
+    _create_empty_rejects(con)
+    return tuple(c for c in extra_columns if c != "file_row_number")
