@@ -1,5 +1,6 @@
 """Resources shared by every asset. Paths come from environment variables (see ``settings``)."""
 
+import sys
 from pathlib import Path
 
 import dagster as dg
@@ -28,7 +29,12 @@ def resources() -> dg.Definitions:
         resources={
             "warehouse": DuckDBResource(database=dg.EnvVar("WAREHOUSE_PATH")),
             "extracts": ExtractsFolder(directory=dg.EnvVar("EXTRACTS_DIR")),
-            "dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=dbt_project.project_dir),
+            "dbt": DbtCliResource(
+                project_dir=dbt_project,
+                profiles_dir=dbt_project.project_dir,
+                # The venv's dbt, whether or not the venv's bin is on PATH.
+                dbt_executable=str(Path(sys.executable).parent / "dbt"),
+            ),
         },
         # The warehouse is one DuckDB file and only one process may write it: steps run one
         # after another in the run's process, so ingest connections and dbt never meet.

@@ -3,15 +3,14 @@
 Adding an extract means adding a contract YAML; the assets are built from the contracts.
 """
 
-from __future__ import annotations
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
-from sources.load import ensure_raw_schema, load_extract
 
 from orchestration.defs.ingest.metadata import column_schema, load_metadata
 from orchestration.defs.resources import ExtractsFolder
 from sources.contracts import Contract, load_contracts
+from sources.load import ensure_raw_schema, load_extract
 
 WRITER_POOL = "duckdb_writer"
 ROWS_ACCOUNTED_FOR = "rows_accounted_for"
@@ -67,11 +66,11 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
             ).fetchone()
         for file in result.files:
             context.log.info(
-                f"{file.source_file}: {file.rows_loaded} loaded, {file.rows_quarantined} "
+                f"{file.file}: {file.rows_loaded} loaded, {file.rows_quarantined} "
                 f"quarantined, {file.rows_skipped_as_known} already known"
             )
         lost = [
-            f.source_file
+            f.file
             for f in result.files
             if f.rows_loaded + f.rows_quarantined + f.rows_skipped_as_known != f.rows_in_file
         ]

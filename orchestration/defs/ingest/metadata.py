@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dagster as dg
-from sources.load import ExtractLoadResult
 
 from sources.contracts import Contract
+from sources.load import ExtractLoadResult
 
 
 def column_schema(contract: Contract) -> dg.TableSchema:
@@ -38,7 +38,7 @@ def load_metadata(result: ExtractLoadResult) -> dict[str, dg.RawMetadataValue]:
             "\n".join(
                 ["| file | rows | loaded | quarantined | known |", "|---|---|---|---|---|"]
                 + [
-                    f"| {f.source_file} | {f.rows_in_file} | {f.rows_loaded} | "
+                    f"| {f.file} | {f.rows_in_file} | {f.rows_loaded} | "
                     f"{f.rows_quarantined} | {f.rows_skipped_as_known} |"
                     for f in loaded
                 ]
