@@ -158,10 +158,7 @@ def load_extract(
             failures.append(error)
     result = ExtractLoadResult(contract.name, contract.raw_table, tuple(results), tuple(failures))
     if failures and raise_on_failure:
-        first, *others = failures
-        for other in others:
-            first.add_note(f"also failed: {other}")
-        raise first
+        raise _with_other_failures_noted(failures)
     return result
 
 
@@ -180,11 +177,17 @@ def load_all(
     }
     failures = [error for r in results.values() for error in r.failures]
     if failures and raise_on_failure:
-        first, *others = failures
-        for other in others:
-            first.add_note(f"also failed: {other}")
-        raise first
+        raise _with_other_failures_noted(failures)
     return results
+
+
+def _with_other_failures_noted(failures: list[LoadError], shown: int = 5) -> LoadError:
+    first, *others = failures
+    for other in others[:shown]:
+        first.add_note(f"also failed: {other}")
+    if len(others) > shown:
+        first.add_note(f"... and {len(others) - shown} more failed files")
+    return first
 
 
 def _sha256(path: Path) -> str:

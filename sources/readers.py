@@ -14,6 +14,7 @@ Problems that make the whole file untrustworthy raise :class:`LoadError` instead
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,10 +70,10 @@ def stage_file(
 
 
 def _check_columns(
-    contract: Contract, found: list[str], source_file: str, kind: str
+    contract: Contract, found: list[str], source_file: str, kind: str, required: Iterable[str]
 ) -> tuple[str, ...]:
-    """Fail on a missing contract column; return the unknown extra columns (ignored)."""
-    missing = [c for c in contract.column_names if c not in found]
+    """Fail on a missing required column; return the unknown extra columns (ignored)."""
+    missing = [c for c in required if c not in found]
     if missing:
         raise LoadError(source_file, f"required column missing from the {kind}", column=missing[0])
     return tuple(c for c in found if c not in contract.column_names)
@@ -116,51 +117,55 @@ def _stage_csv(
     con: duckdb.DuckDBPyConnection, contract: Contract, path: Path, source_file: str
 ) -> tuple[str, ...]:
     header = _read_csv_header(path, source_file)
-    extra_columns = _check_columns(contract, header, source_file, "header")
+    # A CSV header is the file's schema: every contract column must be in it.
+    extra_columns = _check_columns(contract, header, source_file, "header", contract.column_names)
     # The header decides the field names; every field is read as text and validated later.
     columns = "{" + ", ".join(f"{quote_literal(h)}: 'VARCHAR'" for h in header) + "}"
     selected = ", ".join(quote_ident(c) for c in contract.column_names)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _load_csv AS SELECT ordinality AS _record, {selected}"
+        f"CREATE OR REPLACE TEMP TABLE {STAGE_TABLE} AS SELECT ordinality + 1 AS _line, {selected}"
         f" FROM read_csv({quote_literal(str(path))}, header = true, columns = {columns},"
         " delim = ',', quote = '\"', escape = '\"', auto_detect = false, store_rejects = true)"
         " WITH ORDINALITY"
     )
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _load_csv_errors AS SELECT line, byte_position,"
-        " error_type, error_message, csv_line FROM reject_errors"
-        " WHERE scan_id = (SELECT max(scan_id) FROM reject_scans)"
-    )
-    encoding_errors = con.execute(
-        "SELECT min(line) FROM _load_csv_errors WHERE error_type = 'INVALID ENCODING'"
-    ).fetchall()[0][0]
-    if encoding_errors is not None:
-        raise LoadError(source_file, f"file is not UTF-8 encoded (line {encoding_errors})")
+    this_scan = "FROM reject_errors WHERE scan_id = (SELECT max(scan_id) FROM reject_scans)"
+    (encoding_error_line,) = con.execute(
+        f"SELECT min(line) {this_scan} AND error_type = 'INVALID ENCODING'"
+    ).fetchall()[0]
+    if encoding_error_line is not None:
+        raise LoadError(source_file, f"file is not UTF-8 encoded (line {encoding_error_line})")
     _create_empty_rejects(con)
     # DuckDB reports a short row once per missing field; one quarantine row per line says it all.
-    con.execute(
+    (rejected_lines,) = con.execute(
         f"INSERT INTO {REJECTS_TABLE} SELECT line, NULL, any_value(csv_line),"
         " 'malformed CSV row: ' || arg_min(error_message, byte_position),"
-        " to_json({'raw_line': any_value(csv_line)})::VARCHAR"
-        " FROM _load_csv_errors GROUP BY line"
-    )
-    # DuckDB numbers records (header = 1) and reports rejected ones with that number; readable
-    # records come back in file order without it. Each rejected line before a record shifts it by
-    # one, so the record's line is its ordinal + 1 + the rejected lines that precede it.
+        f" to_json({{'raw_line': any_value(csv_line)}})::VARCHAR {this_scan} GROUP BY line"
+    ).fetchall()[0]
+    if rejected_lines:
+        _shift_lines_past_rejects(con)
+    return extra_columns
+
+
+def _shift_lines_past_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    """Give the readable records their line numbers again, counting the rejected lines.
+
+    DuckDB numbers records (header = 1) and reports rejected ones with that number; readable
+    records come back in file order without it. Each rejected line before a record shifts it by
+    one, so a record's line is its ordinal + 1 + the rejected lines that precede it.
+    """
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _load_csv_shifts AS"
         " SELECT line - shift - 1 AS records_before, max(shift) AS shift FROM ("
-        "   SELECT line, row_number() OVER (ORDER BY line) AS shift"
-        "   FROM (SELECT DISTINCT line FROM _load_csv_errors)"
+        f"   SELECT line, row_number() OVER (ORDER BY line) AS shift FROM {REJECTS_TABLE}"
         " ) GROUP BY records_before"
     )
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {STAGE_TABLE} AS"
-        f" SELECT c._record + 1 + coalesce(s.shift, 0) AS _line, {selected}"
-        " FROM _load_csv c ASOF LEFT JOIN _load_csv_shifts s ON c._record > s.records_before"
+        " SELECT c._line + coalesce(s.shift, 0) AS _line, c.* EXCLUDE (_line)"
+        f" FROM {STAGE_TABLE} c ASOF LEFT JOIN _load_csv_shifts s"
+        " ON c._line - 1 > s.records_before"
     )
-    con.execute("DROP TABLE _load_csv; DROP TABLE _load_csv_errors; DROP TABLE _load_csv_shifts")
-    return extra_columns
+    con.execute("DROP TABLE _load_csv_shifts")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -184,6 +189,8 @@ def _stage_jsonl(
         "SELECT min(_line) FILTER (WHERE CASE WHEN json_valid(line)"
         "   THEN json_type(line) <> 'OBJECT' ELSE true END), max(_line) FROM _load_lines"
     ).fetchall()[0]
+    if last_line is None:
+        raise LoadError(source_file, "file has no rows")
     if first_invalid is not None:
         if first_invalid == last_line and not ends_with_newline(path):
             raise LoadError(source_file, f"file is truncated: last line {last_line} is incomplete")
@@ -194,10 +201,9 @@ def _stage_jsonl(
             "SELECT DISTINCT unnest(json_keys(line)) FROM _load_lines ORDER BY 1"
         ).fetchall()
     ]
-    if last_line is not None:
-        extra_columns = _check_columns(contract, keys, source_file, "JSON keys")
-    else:
-        extra_columns = ()
+    # JSON writers often drop null fields, so only non-nullable keys must appear in the file.
+    required = [c.name for c in contract.columns if not c.nullable]
+    extra_columns = _check_columns(contract, keys, source_file, "JSON keys", required)
     paths = "[" + ", ".join(quote_literal(f"$.{quote_ident(c)}") for c in contract.column_names)
     values = ", ".join(
         f"_values[{i}] AS {quote_ident(c)}" for i, c in enumerate(contract.column_names, start=1)
@@ -221,7 +227,9 @@ def _stage_parquet(
 ) -> tuple[str, ...]:
     reader = f"read_parquet({quote_literal(str(path))}, file_row_number = true)"
     found = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
-    extra_columns = _check_columns(contract, found, source_file, "Parquet schema")
+    extra_columns = _check_columns(
+        contract, found, source_file, "Parquet schema", contract.column_names
+    )
     # Typed Parquet values go through text too, so one set of checks serves every format.
     values = ", ".join(
         f"CAST({quote_ident(c)} AS VARCHAR) AS {quote_ident(c)}" for c in contract.column_names

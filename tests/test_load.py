@@ -171,6 +171,19 @@ def test_clean_jsonl_keeps_line_numbers_and_reports_extra_keys(con, tmp_path, ex
     ]
 
 
+def test_jsonl_nullable_key_absent_from_the_file_loads_as_null(con, tmp_path, extracts):
+    contract = make_contract(tmp_path, "jsonl")
+    record = {"item_id": "J1", "price": "3.10", "updated_at": "2025-11-01 10:00:00"}
+    write(extracts, "items_jsonl/2025-11-03.jsonl", json.dumps(record) + "\n")
+    ensure_raw_schema(con, [contract])
+
+    load_extract(con, contract, extracts)
+
+    assert rows(con, "SELECT item_id, qty, kind, price::VARCHAR FROM raw_test.items_jsonl") == [
+        ("J1", None, None, "3.10")
+    ]
+
+
 def test_clean_parquet_uses_row_numbers(con, tmp_path, extracts):
     contract = make_contract(tmp_path, "parquet")
     table = pa.table({
@@ -345,7 +358,8 @@ BAD_JSONL_FILES = {
     "not an object": ('["J1"]\n', None, "not a JSON object"),
     "truncated": ('{"item_id": "J1", "price": 1, "updated_at": "2025-11-01 10:00:00"}\n'
                   '{"item_id": "J2", "pri', None, "truncated"),
-    "missing key": ('{"item_id": "J1", "updated_at": "2025-11-01 10:00:00"}\n', "qty", "missing"),
+    "missing required key": ('{"item_id": "J1", "updated_at": "2025-11-01 10:00:00"}\n', "price",
+                             "missing"),
     "blank only": ("\n\n", None, "no rows"),
 }  # fmt: skip
 
