@@ -20,7 +20,6 @@ $(BIN)/.installed: pyproject.toml uv.lock
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	.tools/bin/uv sync --frozen --python $(PYTHON)
-	$(BIN)/dbt deps --project-dir dbt_project --profiles-dir dbt_project --quiet || true
 	touch $@
 
 install: $(BIN)/.installed
@@ -33,7 +32,15 @@ demo: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m sources.demo --out $(EXTRACTS_DIR) --scale $(SCALE) --seed $(SEED)
 	$(BIN)/python -m orchestration.demo
 
-test: install
+# DuckDB 1.1 in its own environment: the oldest reader the published file must serve.
+OLD_DUCKDB_VENV := .venv-duckdb1
+# The stamp is touched only once the install succeeded, so a failed download is retried.
+$(OLD_DUCKDB_VENV)/.installed:
+	$(PYTHON) -m venv $(OLD_DUCKDB_VENV)
+	$(OLD_DUCKDB_VENV)/bin/pip install --quiet --disable-pip-version-check duckdb==1.1.3
+	touch $@
+
+test: install $(OLD_DUCKDB_VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
