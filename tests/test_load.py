@@ -396,6 +396,19 @@ def test_corrupt_and_empty_parquet_raise(con, tmp_path, extracts):
     assert snapshot(con, contract) == {t: [] for t in (contract.raw_table, *RAW_META_TABLES)}
 
 
+def test_parquet_missing_column_raises_naming_it(con, tmp_path, extracts):
+    contract = make_contract(tmp_path, "parquet")
+    columns = {name: ["x"] for name in contract.column_names if name != "due_date"}
+    pq.write_table(pa.table(columns), write(extracts, "items_parquet/a.parquet", b""))
+    ensure_raw_schema(con, [contract])
+
+    with pytest.raises(LoadError, match="items_parquet/a.parquet, column due_date") as raised:
+        load_extract(con, contract, extracts)
+
+    assert raised.value.column == "due_date"
+    assert snapshot(con, contract) == {t: [] for t in (contract.raw_table, *RAW_META_TABLES)}
+
+
 # ----------------------------------------------------------------------------------------------
 # idempotence, history, recovery
 # ----------------------------------------------------------------------------------------------
