@@ -204,13 +204,13 @@ def _stage_jsonl(
     # JSON writers often drop null fields, so only non-nullable keys must appear in the file.
     required = [c.name for c in contract.columns if not c.nullable]
     extra_columns = _check_columns(contract, keys, source_file, "JSON keys", required)
-    paths = "[" + ", ".join(quote_literal(f"$.{quote_ident(c)}") for c in contract.column_names)
+    paths = ", ".join(quote_literal(f"$.{quote_ident(c)}") for c in contract.column_names)
     values = ", ".join(
         f"_values[{i}] AS {quote_ident(c)}" for i, c in enumerate(contract.column_names, start=1)
     )
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {STAGE_TABLE} AS SELECT _line, {values}"
-        f" FROM (SELECT _line, json_extract_string(line, {paths}]) AS _values FROM _load_lines)"
+        f" FROM (SELECT _line, json_extract_string(line, [{paths}]) AS _values FROM _load_lines)"
     )
     con.execute("DROP TABLE _load_lines")
     _create_empty_rejects(con)
