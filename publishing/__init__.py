@@ -11,7 +11,7 @@ from publishing.errors import (
     SpecError,
     ValidationError,
 )
-from publishing.publish import PublishReport, publish
+from publishing.publisher import PublishReport, publish
 from publishing.spec import PublicationSpec, TableSpec, load_spec, parse_spec
 from publishing.versions import retained_versions, rollback
 

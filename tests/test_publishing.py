@@ -348,7 +348,7 @@ def test_duckdb_1_1_reads_every_table(working, published, spec):
 
 def read_in_a_loop(published: str, ready, stop, results) -> None:
     """One reader process: each read checks table counts against that version's publication."""
-    reads, retries, errors = 0, 0, []
+    reads, retries, errors, versions = 0, 0, [], set()
     ready.set()
     while not stop.is_set():
         try:
@@ -361,10 +361,11 @@ def read_in_a_loop(published: str, ready, stop, results) -> None:
             errors.append(f"open: {error}")
             continue
         try:
-            recorded = dict(
-                connection.execute("select table_name, row_count from publication").fetchall()
-            )
-            for table, expected in recorded.items():
+            publication = connection.execute(
+                "select version, table_name, row_count from publication"
+            ).fetchall()
+            versions.update(version for version, _, _ in publication)
+            for _, table, expected in publication:
                 actual = connection.execute(f"select count(*) from {table}").fetchall()[0][0]
                 if actual != expected:
                     errors.append(f"{table}: {actual} rows, publication says {expected}")
@@ -373,7 +374,7 @@ def read_in_a_loop(published: str, ready, stop, results) -> None:
             errors.append(f"read: {error}")
         finally:
             connection.close()
-    results.put((reads, retries, errors))
+    results.put((reads, retries, errors, versions))
 
 
 def test_eight_readers_never_fail_while_publishes_happen(working, published, spec):
@@ -388,6 +389,7 @@ def test_eight_readers_never_fail_while_publishes_happen(working, published, spe
     for reader in readers:
         reader.start()
     assert all(ready.wait(timeout=120) for ready in ready_events)
+    started = time.monotonic()
 
     versions_seen = set()
     for publish_number in range(1, 5):
@@ -402,6 +404,11 @@ def test_eight_readers_never_fail_while_publishes_happen(working, published, spe
     reads = sum(outcome[0] for outcome in outcomes)
     retries = sum(outcome[1] for outcome in outcomes)
     errors = [error for outcome in outcomes for error in outcome[2]]
-    print(f"\n{len(versions_seen)} publishes, {reads} consistent reads, {retries} open retries")
+    versions_read = set().union(*(outcome[3] for outcome in outcomes))
+    print(
+        f"\n{len(versions_seen)} publishes in {time.monotonic() - started:.1f}s, "
+        f"{reads} consistent reads of {len(versions_read)} versions, {retries} open retries"
+    )
     assert errors == []
     assert reads >= 8 * len(versions_seen)
+    assert versions_seen <= versions_read  # readers followed every swap
