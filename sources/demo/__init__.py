@@ -1,0 +1,6 @@
+"""The deterministic demo company: a simulated B2B software business and its extract drops."""
+
+from sources.demo.generate import GenerationReport, generate
+from sources.demo.scenario import RepHabit, Scenario
+
+__all__ = ["GenerationReport", "RepHabit", "Scenario", "generate"]

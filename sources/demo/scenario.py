@@ -1,0 +1,85 @@
+"""The behavioural knobs of the demo company: metrics emerge from these, not from fixed answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RepHabit:
+    """How a group of reps treats new leads routed to them."""
+
+    name: str
+    share: float  # share of SDRs and AEs with this habit
+    follow_up_rate: float  # share of routed leads they ever contact
+    median_delay_hours: float  # typical time from routing to first touch
+
+
+def _channel_intent() -> dict[str, float]:
+    # Share of captured contacts who are really in the market. Booth visitors are not worse
+    # buyers than webinar attendees: what fails them is the missing follow-up.
+    return {
+        "paid_search": 0.30,
+        "referral": 0.45,
+        "direct": 0.25,
+        "organic_search": 0.20,
+        "webinar": 0.25,
+        "content": 0.15,
+        "event": 0.20,
+        "trade_show": 0.20,
+        "email": 0.08,
+        "paid_social": 0.02,
+        "display": 0.01,
+    }
+
+
+def _channel_inbound_rate() -> dict[str, float]:
+    # Share of in-market contacts who reach out to sales themselves (a call, a "contact us" mail).
+    # A scanned badge is not a hand raised, so trade-show leads only move if sales moves.
+    return {
+        "paid_search": 0.35,
+        "referral": 0.40,
+        "direct": 0.30,
+        "organic_search": 0.25,
+        "webinar": 0.10,
+        "content": 0.08,
+        "event": 0.05,
+        "trade_show": 0.0,
+        "email": 0.05,
+        "paid_social": 0.05,
+        "display": 0.05,
+    }
+
+
+def _rep_habits() -> tuple[RepHabit, ...]:
+    return (
+        RepHabit("fast", share=0.4, follow_up_rate=0.95, median_delay_hours=1.5),
+        RepHabit("slow", share=0.4, follow_up_rate=0.75, median_delay_hours=60.0),
+        RepHabit("neglectful", share=0.2, follow_up_rate=0.30, median_delay_hours=120.0),
+    )
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Behavioural knobs. The defaults tell the story in PRODUCT.md."""
+
+    booth_follow_up_rate: float = 0.0  # share of trade-show leads sales works at all
+    channel_intent: dict[str, float] = field(default_factory=_channel_intent)
+    channel_inbound_rate: dict[str, float] = field(default_factory=_channel_inbound_rate)
+    rep_habits: tuple[RepHabit, ...] = field(default_factory=_rep_habits)
+    # Odds of an opportunity after a first touch, for in-market and other contacts.
+    opportunity_rate_in_market: float = 0.65
+    opportunity_rate_other: float = 0.02
+    # Speed-to-lead: odds fall from full towards `speed_floor` with this half-life in hours.
+    speed_half_life_hours: float = 24.0
+    speed_floor: float = 0.3
+    win_rate: float = 0.45  # for a deal whose lead was touched immediately
+    # Email: replies come mostly from in-market contacts; a reply raises a hand for sales.
+    email_reply_rate_in_market: float = 0.03
+    email_reply_rate_other: float = 0.002
+    # Churn: a base yearly churn at renewal, plus this much for an account whose support was
+    # all slow and badly rated (scaled by the share of slow or bad tickets).
+    renewal_churn_base: float = 0.08
+    support_churn_effect: float = 0.55
+    monthly_expansion_rate: float = 0.03
+    monthly_contraction_rate: float = 0.01
