@@ -116,7 +116,11 @@ def _build(
     working_path: Path, building: Path, spec: PublicationSpec, version: str, run_id: str | None
 ) -> tuple[dict[str, int], str]:
     with duckdb.connect() as connection:
-        connection.execute(f"attach {_quote(working_path)} as {WORKING_CATALOG} (read_only)")
+        try:
+            connection.execute(f"attach {_quote(working_path)} as {WORKING_CATALOG} (read_only)")
+        except duckdb.IOException as error:
+            # Typically a dbt or ingest run holds the write lock: publish after it finishes.
+            raise PublishError(f"cannot open {working_path} read-only: {error}") from error
         # Hashed while attached read-only, so no writer can change the file under us.
         source_sha256 = _file_sha256(working_path)
         connection.execute(

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+
 from publishing.errors import PublishError
 
 STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"
@@ -37,12 +39,24 @@ def retained_versions(published_path: Path) -> list[Path]:
     return sorted(path for path in published_path.parent.iterdir() if pattern.match(path.name))
 
 
+def live_version(published_path: Path) -> str:
+    """The version the live file records; its build time if it predates the publication table."""
+    try:
+        with duckdb.connect(str(published_path), read_only=True) as connection:
+            version = connection.execute("select max(version) from publication").fetchall()[0][0]
+    except duckdb.Error:
+        version = None
+    if version and re.fullmatch(STAMP_PATTERN, version):
+        return version
+    built_at = datetime.fromtimestamp(published_path.stat().st_mtime, UTC)
+    return built_at.strftime(STAMP_FORMAT)
+
+
 def retire_current(published_path: Path) -> Path | None:
-    """Keep the live file under its own build time, without ever unlinking the live path."""
+    """Keep the live file under its version name, without ever unlinking the live path."""
     if not published_path.exists():
         return None
-    built_at = datetime.fromtimestamp(published_path.stat().st_mtime, UTC)
-    retired = published_path.with_name(f"{published_path.name}.{built_at.strftime(STAMP_FORMAT)}")
+    retired = published_path.with_name(f"{published_path.name}.{live_version(published_path)}")
     if retired.exists():
         return retired
     try:

@@ -246,13 +246,16 @@ def test_versions_rotate_and_rollback_restores_the_previous_one(working, publish
             f"i::double as value, i::integer as rank from range({board_size}) r(i)",
         )
         publish(working, published, spec, keep_versions=2)
-        time.sleep(0.01)  # versions are named after their build time
 
     assert len(retained_versions(published)) == 2
     count_sql = "select count(*) from leaderboards.rep_leaderboard"
     assert read_rows(published, count_sql) == [(5,)]
 
-    rollback(published)
+    newest_kept = retained_versions(published)[-1]
+    assert rollback(published) == newest_kept
+    assert read_rows(published, "select distinct version from publication") == [
+        (newest_kept.name.rsplit(".", 1)[1],)
+    ]
     assert read_rows(published, count_sql) == [(4,)]
     rollback(published)
     assert read_rows(published, count_sql) == [(3,)]
