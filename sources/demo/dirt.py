@@ -27,7 +27,7 @@ DEFECTS: tuple[Defect, ...] = (
     Defect("deals", 0, "bad_number", "amount", BAD_NUMBER),
     Defect("costs", 1, "bad_number", "amount", BAD_NUMBER),
     Defect("tickets", 2, "bad_date", "created_at", BAD_DATE),
-    Defect("email_events", 3, "bad_date", "occurred_at", BAD_DATE),
+    Defect("email_events", 5, "bad_date", "occurred_at", BAD_DATE),
     Defect("contacts", 0, "unaccepted_value", "lead_source", "Trade Show"),
     Defect("ad_performance", 0, "unaccepted_value", "platform", "tiktok"),
     Defect("sales_activities", 2, "missing_key", "activity_id"),

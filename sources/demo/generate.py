@@ -20,7 +20,7 @@ from sources.demo.timeline import Timeline, stream
 from sources.demo.writers import DropFile, drop_path, split_into_drops
 
 COMPANIES_PER_SCALE = 2000
-PROSPECTS_PER_SCALE = 120
+PROSPECTS_PER_SCALE = 400
 HEADCOUNT = {"marketing": 6, "service": 8, "finance": 3}
 
 

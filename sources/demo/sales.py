@@ -294,8 +294,9 @@ class Pipeline:
         trigger = min(triggers)
         team = self.org.team_for(contact.person.company)
         sdr = self.org.pick(team, "sdr", trigger)
-        # Booth leads are routed as a list nobody owns; a hand raised reaches a rep anyway.
-        gate = s.booth_follow_up_rate if contact.lead_source == "trade_show" and not raised else 1.0
+        # Booth leads sit in an imported list nobody in sales owns; even their email replies
+        # land with the campaign's marketer, not with a rep.
+        gate = s.booth_follow_up_rate if contact.lead_source == "trade_show" else 1.0
         if rng.random() >= sdr.habit.follow_up_rate * gate:
             return
         delay = rng.lognormal(np.log(sdr.habit.median_delay_hours), 0.8) * HOUR
@@ -351,7 +352,7 @@ class Pipeline:
             team = self.org.team_for(person.company)
             sdr = self.org.pick(team, "sdr", at)
             self.crm.contact(person, at, sdr, None)
-            engaged = rng.random() < 0.08
+            engaged = rng.random() < 0.1
             for touch in range(2 + int(rng.poisson(2))):
                 kind = "call" if touch % 2 else "email"
                 outcome = (

@@ -19,15 +19,15 @@ def _channel_intent() -> dict[str, float]:
     # Share of captured contacts who are really in the market. Booth visitors are not worse
     # buyers than webinar attendees: what fails them is the missing follow-up.
     return {
-        "paid_search": 0.30,
-        "referral": 0.45,
-        "direct": 0.25,
-        "organic_search": 0.20,
-        "webinar": 0.25,
-        "content": 0.15,
-        "event": 0.20,
-        "trade_show": 0.20,
-        "email": 0.08,
+        "paid_search": 0.40,
+        "referral": 0.55,
+        "direct": 0.35,
+        "organic_search": 0.30,
+        "webinar": 0.35,
+        "content": 0.22,
+        "event": 0.30,
+        "trade_show": 0.30,
+        "email": 0.10,
         "paid_social": 0.02,
         "display": 0.01,
     }
@@ -73,7 +73,7 @@ class Scenario:
     # Speed-to-lead: odds fall from full towards `speed_floor` with this half-life in hours.
     speed_half_life_hours: float = 24.0
     speed_floor: float = 0.3
-    win_rate: float = 0.45  # for a deal whose lead was touched immediately
+    win_rate: float = 0.5  # for a deal whose lead was touched immediately
     # Email: replies come mostly from in-market contacts; a reply raises a hand for sales.
     email_reply_rate_in_market: float = 0.03
     email_reply_rate_other: float = 0.002

@@ -62,7 +62,7 @@ def plan_tickets(
 ) -> list[Ticket]:
     """The tickets a customer would open from ``start`` to ``end`` if it stayed."""
     months = (end - start) / (30 * DAY)
-    count = int(rng.poisson(max(months, 0) * (0.4 + seats / 60)))
+    count = int(rng.poisson(max(months, 0) * (0.6 + seats / 50)))
     agents = agents_of(team)
     tickets = []
     for created in np.sort(rng.integers(start, end, size=count)):
@@ -87,7 +87,7 @@ def plan_tickets(
                 agent_id=agents[int(rng.integers(len(agents)))],
                 first_response_hours=float(first_response),
                 exchanges=int(rng.poisson(1.2)),
-                solve_hours=float(first_response + rng.exponential(30.0)),
+                solve_hours=float(first_response + rng.exponential(60.0)),
                 rating=rating,
             )
         )
@@ -142,7 +142,7 @@ class Helpdesk:
             ("new", t.created_at, None),
             ("open", first_reply, t.agent_id),
             ("solved", solved, t.agent_id),
-            ("closed", solved + 4 * DAY, t.agent_id),
+            ("closed", solved + 7 * DAY, t.agent_id),
         ):
             self.rows["tickets"].add(
                 **base,
