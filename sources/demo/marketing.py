@@ -48,11 +48,12 @@ class Market:
         self.companies = companies
         self.rng = rng
         weights = rng.pareto(1.2, size=len(companies)) + 0.2
-        self._weights = weights / weights.sum()
+        self._cumulative = np.cumsum(weights / weights.sum())
         self.people: list[Person] = []
 
     def new_person(self) -> Person:
-        company = self.companies[int(self.rng.choice(len(self.companies), p=self._weights))]
+        pick = int(np.searchsorted(self._cumulative, self.rng.random(), side="right"))
+        company = self.companies[min(pick, len(self.companies) - 1)]
         person = make_person(len(self.people), company, self.rng)
         self.people.append(person)
         return person
@@ -120,9 +121,11 @@ def _qualify(contact: Contact, rng: np.random.Generator) -> None:
 
 
 def _existing_or_new(contacts, market, rng, before: int) -> tuple[Person, bool]:
-    known = [c for c in contacts[-400:] if c.created_at < before]
-    if known and rng.random() < 0.25:
-        return known[int(rng.integers(len(known)))].person, True
+    # A quarter of registrants and badge scans are people we already know.
+    if contacts and rng.random() < 0.25:
+        known = contacts[int(rng.integers(len(contacts)))]
+        if known.created_at < before:
+            return known.person, True
     return market.new_person(), False
 
 

@@ -20,6 +20,7 @@ from sources.demo.names import (
     JOB_TITLES,
     LAST_NAMES,
 )
+from sources.demo.timeline import pick
 
 SEGMENTS = ("smb", "mid_market", "enterprise")
 
@@ -82,16 +83,16 @@ def make_companies(count: int, rng: np.random.Generator) -> list[Company]:
         size = int(employees[i])
         segment = "smb" if size < 200 else "mid_market" if size < 2000 else "enterprise"
         crm, billing, helpdesk, form = _name_variants(stem, rng)
-        domain = stem.lower().replace(" ", "") + rng.choice([".com", ".io", ".co"])
+        domain = stem.lower().replace(" ", "") + pick((".com", ".io", ".co"), rng)
         companies.append(
             Company(
                 index=i,
                 stem=stem,
                 domain=domain,
-                industry=str(rng.choice(INDUSTRIES)),
+                industry=pick(INDUSTRIES, rng),
                 employees=size,
                 segment=segment,
-                country=str(rng.choice(COUNTRIES)),
+                country=pick(COUNTRIES, rng),
                 crm_name=crm,
                 billing_name=billing,
                 helpdesk_name=helpdesk,
@@ -102,12 +103,12 @@ def make_companies(count: int, rng: np.random.Generator) -> list[Company]:
 
 
 def make_person(index: int, company: Company, rng: np.random.Generator) -> Person:
-    first = str(rng.choice(FIRST_NAMES))
-    last = str(rng.choice(LAST_NAMES))
+    first = pick(FIRST_NAMES, rng)
+    last = pick(LAST_NAMES, rng)
     roll = rng.random(4)
     free_mail = roll[0] < 0.12
     if free_mail:
-        domain = str(rng.choice(FREE_MAIL_DOMAINS))
+        domain = pick(FREE_MAIL_DOMAINS, rng)
         local = f"{first}.{last}{index % 97}".lower()
     else:
         domain = company.domain
@@ -125,7 +126,7 @@ def make_person(index: int, company: Company, rng: np.random.Generator) -> Perso
         first=first,
         last=last,
         company=company,
-        title=str(rng.choice(JOB_TITLES)),
+        title=pick(JOB_TITLES, rng),
         email=email,
         typed_email=typed,
         helpdesk_email=helpdesk,

@@ -17,7 +17,7 @@ from sources.demo.people import Company, Person
 from sources.demo.pricing import annual_value, choose_plan
 from sources.demo.records import Rows
 from sources.demo.scenario import RepHabit, Scenario
-from sources.demo.timeline import DAY, HOUR, Timeline, epoch
+from sources.demo.timeline import DAY, HOUR, Timeline, epoch, pick
 
 STAGES = ("discovery", "qualification", "proposal", "negotiation")
 DAYS_PER_STAGE = {"smb": 7.0, "mid_market": 14.0, "enterprise": 24.0}
@@ -77,7 +77,7 @@ class SalesOrg:
             roles = ["sales_manager"] + ["sdr"] * per_team + ["account_executive"] * per_team
             for role in [*roles, "account_manager"]:
                 habit = habits[int(rng.choice(len(habits), p=shares))]
-                name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+                name = f"{pick(FIRST_NAMES, rng)} {pick(LAST_NAMES, rng)}"
                 hired = date(2021 + int(rng.integers(0, 3)), int(rng.integers(1, 13)), 1)
                 number = len(self.reps) + 1
                 self.reps.append(Rep(f"REP-{number:03d}", name, team_id, role, habit, hired))
@@ -187,7 +187,7 @@ class Crm:
         account = self.accounts.get(person.company.index) if person else None
         minutes = {
             "call": int(self.rng.integers(1, 25)),
-            "meeting": int(self.rng.choice([30, 45, 60])),
+            "meeting": pick((30, 45, 60), self.rng),
         }
         self.rows["sales_activities"].add(
             activity_type=kind,
@@ -326,7 +326,7 @@ class Pipeline:
             outcome = (
                 "sent"
                 if kind == "email"
-                else str(rng.choice(["connected", "no_answer", "left_voicemail"]))
+                else pick(("connected", "no_answer", "left_voicemail"), rng)
             )
             self.crm.activity(sdr, person, at, kind, "outbound", outcome)
             if engaged and touch == 0:
@@ -355,9 +355,7 @@ class Pipeline:
             engaged = rng.random() < 0.1
             for touch in range(2 + int(rng.poisson(2))):
                 kind = "call" if touch % 2 else "email"
-                outcome = (
-                    "sent" if kind == "email" else str(rng.choice(["no_answer", "left_voicemail"]))
-                )
+                outcome = "sent" if kind == "email" else pick(("no_answer", "left_voicemail"), rng)
                 self.crm.activity(sdr, person, at + touch * 3 * DAY, kind, "outbound", outcome)
             account = self.crm.accounts[person.company.index]
             if engaged and not account.has_new_business:
@@ -403,7 +401,7 @@ class Pipeline:
             campaign_id=contact.campaign.campaign_id
             if contact and contact.campaign and rng.random() < 0.8
             else None,
-            lost_reason=None if won else str(rng.choice(LOST_REASONS)),
+            lost_reason=None if won else pick(LOST_REASONS, rng),
         )
         if won:
             account.owner = ae
@@ -414,7 +412,7 @@ class Pipeline:
     def _stage_touches(self, ae: Rep, person: Person, at: int, rng: np.random.Generator) -> None:
         for _ in range(1 + int(rng.poisson(1.0))):
             at += int(rng.integers(1, 4)) * DAY
-            kind = str(rng.choice(["meeting", "call", "email"]))
+            kind = pick(("meeting", "call", "email"), rng)
             direction = "inbound" if rng.random() < 0.3 else "outbound"
             outcome = {
                 "meeting": "held" if rng.random() < 0.9 else "no_show",

@@ -13,7 +13,7 @@ import numpy as np
 from sources.demo.names import TICKET_SUBJECTS
 from sources.demo.people import Person
 from sources.demo.records import Rows
-from sources.demo.timeline import DAY, HOUR
+from sources.demo.timeline import DAY, HOUR, pick
 
 # Median first-response hours per support team; which team a customer gets depends on its size.
 TEAM_RESPONSE_HOURS = {"premium": 1.5, "general": 9.0, "backlog": 40.0}
@@ -83,7 +83,7 @@ def plan_tickets(
                 channel=str(
                     rng.choice(["email", "web", "chat", "phone"], p=[0.45, 0.3, 0.2, 0.05])
                 ),
-                subject=str(rng.choice(TICKET_SUBJECTS)),
+                subject=pick(TICKET_SUBJECTS, rng),
                 agent_id=agents[int(rng.integers(len(agents)))],
                 first_response_hours=float(first_response),
                 exchanges=int(rng.poisson(1.2)),

@@ -68,10 +68,8 @@ def _join(*parts, separator: str = "") -> pa.Array:
 
 def _cell(column: Column, values: pa.Array, fmt: str) -> pa.Array:
     """A column rendered as CSV fields or JSON values; nulls become empty fields or null."""
-    if column.type == "timestamp":
-        text = pc.strftime(values, format="%Y-%m-%d %H:%M:%S")
-    else:
-        text = values.cast(pa.string())
+    # Arrow renders seconds-precision timestamps as YYYY-MM-DD HH:MM:SS, dates as YYYY-MM-DD.
+    text = values.cast(pa.string())
     quoted = column.type in ("varchar", "timestamp", "date")
     if fmt == "jsonl":
         if quoted:
