@@ -8,7 +8,7 @@
 
 with
 
-versions as (
+subscription_versions as (
 
     select * from {{ ref('stg_billing__subscription_versions') }}
 
@@ -27,9 +27,30 @@ account_map as (
 
 ),
 
+-- The history starts at the first version exported. A subscription older than the first export
+-- is first seen in its state at that time: its first version is read as valid since started_at,
+-- so its MRR counts as new in the month it started rather than in the month of the first export.
+versions as (
+
+    select
+        subscription_id,
+        billing_customer_id,
+        plan,
+        seats,
+        subscription_status,
+        mrr,
+        case
+            when version_number = 1 and started_at < valid_from then started_at
+            else valid_from
+        end as valid_from,
+        valid_to
+    from subscription_versions
+
+),
+
 as_of as (
 
-    select max(valid_from) as as_of_at from versions
+    select max(valid_from) as as_of_at from subscription_versions
 
 ),
 
