@@ -81,21 +81,21 @@ def _load_raw(warehouse: Path, extracts: Path) -> bool:
         con.close()
 
 
-@pytest.fixture(scope="module")
-def staging_build(tmp_path_factory):
-    """Raw tables in a fresh warehouse, then `dbt build --select staging` into it."""
-    root = tmp_path_factory.mktemp("dbt_staging")
-    warehouse = root / "warehouse.duckdb"
-    has_rows = _load_raw(warehouse, root / "extracts")
-    # A separate process, as Dagster runs dbt: the DuckDB file is not held open by this one.
+def _dbt_build(root: Path, warehouse: Path, select: str) -> subprocess.CompletedProcess:
+    """`dbt build` in a separate process, as Dagster runs it: this process never holds the file.
+
+    Cautious indirect selection: only tests whose every parent is selected, so tests of later
+    layers that merely touch a staging model are not run against models not built here.
+    """
     dbt = Path(sys.executable).with_name("dbt")
-    started = time.perf_counter()
-    result = subprocess.run(
+    return subprocess.run(
         [
             str(dbt),
             "build",
             "--select",
-            "staging",
+            select,
+            "--indirect-selection",
+            "cautious",
             "--project-dir",
             str(DBT_DIR),
             "--profiles-dir",
@@ -104,28 +104,38 @@ def staging_build(tmp_path_factory):
             str(root / "target"),
             "--log-path",
             str(root / "logs"),
-            "--no-partial-parse",
         ],
         env={**os.environ, "WAREHOUSE_PATH": str(warehouse)},
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+@pytest.fixture(scope="module")
+def staging_build(tmp_path_factory):
+    """Raw tables in a fresh warehouse, `dbt build --select staging`, then the identity models."""
+    root = tmp_path_factory.mktemp("dbt_staging")
+    warehouse = root / "warehouse.duckdb"
+    has_rows = _load_raw(warehouse, root / "extracts")
+    started = time.perf_counter()
+    result = _dbt_build(root, warehouse, "staging")
     seconds = time.perf_counter() - started
+    identity = _dbt_build(root, warehouse, "+intermediate.identity")
     con = duckdb.connect(str(warehouse), read_only=True)
-    yield result, con, has_rows, seconds
+    yield result, con, has_rows, seconds, identity
     con.close()
 
 
 def test_dbt_build_staging_succeeds(staging_build):
-    result, _, _, seconds = staging_build
+    result, _, _, seconds, _ = staging_build
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
     assert "ERROR=0" in result.stdout
     print(f"dbt build --select staging: {seconds:.1f}s")
 
 
 def test_every_raw_table_has_one_staging_view(staging_build):
-    _, con, _, _ = staging_build
+    _, con, _, _, _ = staging_build
     views = {
         name
         for (name,) in con.execute(
@@ -138,7 +148,7 @@ def test_every_raw_table_has_one_staging_view(staging_build):
 
 @pytest.mark.parametrize("contract", load_contracts(), ids=lambda c: c.name)
 def test_staging_keeps_one_latest_row_per_key(staging_build, contract: Contract):
-    _, con, has_rows, _ = staging_build
+    _, con, has_rows, _, _ = staging_build
     if not has_rows:
         pytest.skip("no demo data: empty raw tables")
     model = STAGING[contract.name]
@@ -170,7 +180,7 @@ def test_staging_keeps_one_latest_row_per_key(staging_build, contract: Contract)
 
 
 def test_subscription_versions_keep_history(staging_build):
-    _, con, has_rows, _ = staging_build
+    _, con, has_rows, _, _ = staging_build
     if not has_rows:
         pytest.skip("no demo data: empty raw tables")
     (raw_versions,) = con.execute(
@@ -199,7 +209,7 @@ EMAIL_COLUMNS = [
 
 @pytest.mark.parametrize(("model", "column"), EMAIL_COLUMNS)
 def test_emails_are_normalised(staging_build, model, column):
-    _, con, has_rows, _ = staging_build
+    _, con, has_rows, _, _ = staging_build
     if not has_rows:
         pytest.skip("no demo data: empty raw tables")
     bad = con.execute(
@@ -217,7 +227,7 @@ def test_emails_are_normalised(staging_build, model, column):
 
 def test_email_variants_of_one_person_meet(staging_build):
     """Plus-aliases, capitals and googlemail in raw data collapse onto one normalised address."""
-    _, con, has_rows, _ = staging_build
+    _, con, has_rows, _, _ = staging_build
     if not has_rows:
         pytest.skip("no demo data: empty raw tables")
     (variants, collapsed) = con.execute(
@@ -249,7 +259,7 @@ def test_email_variants_of_one_person_meet(staging_build):
 
 def test_company_names_agree_across_systems(staging_build):
     """Billing's legal names and the CRM's casual names of one linked company read the same."""
-    _, con, has_rows, _ = staging_build
+    _, con, has_rows, _, _ = staging_build
     if not has_rows:
         pytest.skip("no demo data: empty raw tables")
     (linked, same) = con.execute(
@@ -272,3 +282,54 @@ def test_company_names_agree_across_systems(staging_build):
         """
     ).fetchall()
     assert bad == []
+
+
+def test_identity_models_build_and_resolve(staging_build):
+    """Identity maps: every record mapped once, rules as documented, unmatched kept and counted."""
+    _, con, has_rows, _, identity = staging_build
+    assert identity.returncode == 0, identity.stdout[-5000:] + identity.stderr[-2000:]
+    if not has_rows:
+        return
+    (records, person_mapped, account_mapped) = con.execute(
+        """
+        select
+            (select count(*) from intermediate.int_identity__records),
+            (select count(*) from intermediate.int_identity__person_map),
+            (select count(*) from intermediate.int_identity__account_map
+             where record_type <> 'crm_account')
+        """
+    ).fetchone()
+    assert records == person_mapped == account_mapped
+    rates = con.execute(
+        "select record_type, record_count, account_unmatched_count, account_match_rate"
+        " from intermediate.int_identity__match_rates"
+    ).fetchall()
+    counted = {row[0]: row[1] for row in rates}
+    assert sum(n for t, n in counted.items() if t != "crm_account") == records
+    # CRM contacts and deals carry the CRM account id: every one resolves by shared id.
+    (crm_not_shared,) = con.execute(
+        """
+        select count(*) from intermediate.int_identity__account_map
+        where record_type in ('crm_contact', 'deal_contact')
+          and account_match_rule <> 'shared_id'
+        """
+    ).fetchone()
+    (crm_missing_account,) = con.execute(
+        """
+        select count(*) from staging.stg_crm__contacts as c
+        left join staging.stg_crm__accounts as a using (crm_account_id)
+        where c.crm_account_id is null or a.crm_account_id is null
+        """
+    ).fetchone()
+    assert crm_not_shared <= crm_missing_account
+    # Free-mail domains never decide an account.
+    (free_mail_domain_matches,) = con.execute(
+        """
+        select count(*)
+        from intermediate.int_identity__account_map as m
+        join intermediate.int_identity__records as r using (identity_record_id)
+        join seeds.free_email_domains as f on r.email_domain = f.domain
+        where m.account_match_rule in ('email_domain', 'new_domain')
+        """
+    ).fetchone()
+    assert free_mail_domain_matches == 0
