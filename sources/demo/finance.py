@@ -105,7 +105,8 @@ class Billing:
         invoice_number = len(self.rows["invoices"]) + 1
         invoice_id = f"in_{invoice_number:07d}"
         period_end = add_months(period_start, 1)
-        issued = epoch(period_start)  # the billing run starts at midnight
+        # The billing run starts at midnight; the very first invoice goes out at sign-up.
+        issued = epoch(period_start) + (10 * HOUR + 300 if months_in == 0 else 0)
         price = PRICE_PER_SEAT[plan]
         lines = [("subscription", f"{plan.title()} plan", seats, price)]
         if added_seats > 0:  # seats added last month are billed pro rata for half a month
@@ -134,7 +135,7 @@ class Billing:
                 quantity=quantity,
                 unit_amount=unit,
                 amount=amount,
-                period_start=issued,
+                period_start=epoch(period_start),
                 period_end=epoch(period_end) - DAY,
             )
         subtotal = round(subtotal, 2)
@@ -148,7 +149,7 @@ class Billing:
             currency="USD",
             issued_at=issued,
             due_at=issued + net_days * DAY,
-            period_start=issued,
+            period_start=epoch(period_start),
             period_end=epoch(period_end) - DAY,
             subtotal=subtotal,
             tax=tax,
