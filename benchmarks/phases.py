@@ -34,7 +34,7 @@ def load(workdir: Path) -> int:
         results = load_all(con, contracts, workdir / "extracts")
     finally:
         con.close()
-    return sum(f.rows_in_file for r in results for f in r.files)
+    return sum(f.rows_in_file for r in results.values() for f in r.files)
 
 
 def main() -> None:
