@@ -31,7 +31,7 @@ DEFECTS: tuple[Defect, ...] = (
     Defect("contacts", 0, "unaccepted_value", "lead_source", "Trade Show"),
     Defect("ad_performance", 0, "unaccepted_value", "platform", "tiktok"),
     Defect("sales_activities", 2, "missing_key", "activity_id"),
-    Defect("subscriptions", 4, "missing_key", "customer_id"),
+    Defect("subscriptions", 0, "missing_key", "customer_id"),
     Defect("payments", 0, "wrong_field_count", None),
 )
 
