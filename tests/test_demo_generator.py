@@ -70,7 +70,7 @@ def test_same_seed_gives_identical_bytes_and_another_seed_differs(tmp_path, defa
     again, other = tmp_path / "again", tmp_path / "other"
     report = generate(again, scale=SCALE, seed=42)
     generate(other, scale=SCALE, seed=7)
-    assert report.defects == list(DEFECTS)  # every planned broken line was written
+    assert set(report.defects) == set(DEFECTS)  # every planned broken line was written
     assert digest(again) == digest(default_company)
     assert digest(other) != digest(default_company)
 
