@@ -13,7 +13,10 @@ totals as (
 
     select
         'succeeded_payments_vs_invoices_paid' as measure,
-        (select sum(amount) from {{ ref('payments') }} where is_succeeded) as staging_total,
+        (
+            select sum(amount) from {{ ref('payments') }}
+            where is_succeeded
+        ) as staging_total,
         (select sum(amount_paid) from {{ ref('invoices') }}) as core_total
 
     union all

@@ -7,7 +7,9 @@ movements as (
 
     select
         *,
-        lag(ending_mrr) over (partition by subscription_id order by mrr_month) as previous_ending_mrr,
+        lag(ending_mrr)
+            over (partition by subscription_id order by mrr_month)
+            as previous_ending_mrr,
         lag(mrr_month) over (partition by subscription_id order by mrr_month) as previous_month
     from {{ ref('mrr_movements') }}
 
@@ -32,6 +34,17 @@ subscription_breaks as (
 
 ),
 
+summed_by_month as (
+
+    select
+        mrr_month,
+        sum(ending_mrr) as ending_mrr,
+        sum(starting_mrr) as starting_mrr
+    from {{ ref('mrr_movements') }}
+    group by mrr_month
+
+),
+
 company_breaks as (
 
     select
@@ -39,19 +52,27 @@ company_breaks as (
         mrr.mrr_month,
         'company mart differs from subscriptions' as problem
     from {{ ref('mrr') }} as mrr
-    inner join (
-        select
-            mrr_month,
-            sum(ending_mrr) as ending_mrr,
-            sum(starting_mrr) as starting_mrr
-        from {{ ref('mrr_movements') }}
-        group by mrr_month
-    ) as summed
-        on mrr.mrr_month = summed.mrr_month
+    inner join summed_by_month
+        on mrr.mrr_month = summed_by_month.mrr_month
     where
-        mrr.ending_mrr != summed.ending_mrr
-        or mrr.starting_mrr != summed.starting_mrr
+        mrr.ending_mrr != summed_by_month.ending_mrr
+        or mrr.starting_mrr != summed_by_month.starting_mrr
         or mrr.starting_mrr + mrr.net_new_mrr != mrr.ending_mrr
+
+),
+
+last_month as (
+
+    select max(mrr_month) as mrr_month from movements
+
+),
+
+latest as (
+
+    select movements.*
+    from movements
+    inner join last_month
+        on movements.mrr_month = last_month.mrr_month
 
 ),
 
@@ -62,17 +83,14 @@ current_breaks as (
         latest.mrr_month,
         'last month ending is not current MRR' as problem
     from {{ ref('subscriptions') }} as subscriptions
-    inner join (
-        select *
-        from movements
-        where mrr_month = (select max(mrr_month) from movements)
-    ) as latest
+    inner join latest
         on subscriptions.subscription_id = latest.subscription_id
     where subscriptions.current_mrr != latest.ending_mrr
 
 )
 
-select * from subscription_breaks where problem is not null
+select * from subscription_breaks
+where problem is not null
 union all
 select * from company_breaks
 union all

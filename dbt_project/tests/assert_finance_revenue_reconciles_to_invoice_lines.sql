@@ -42,14 +42,20 @@ total_gaps as (
     select
         'invoice lines total' as measure,
         (select sum(amount) from lines) as expected,
-        (select sum(recognised_amount) from {{ ref('revenue') }} where not is_refund) as actual
+        (
+            select sum(recognised_amount) from {{ ref('revenue') }}
+            where not is_refund
+        ) as actual
 
     union all
 
     select
         'refunds total' as measure,
         -(select sum(revenue_amount) from {{ ref('refunds') }}) as expected,
-        (select sum(recognised_amount) from {{ ref('revenue') }} where is_refund) as actual
+        (
+            select sum(recognised_amount) from {{ ref('revenue') }}
+            where is_refund
+        ) as actual
 
 )
 

@@ -35,9 +35,15 @@ pipeline as (
 
 layers as (
 
-    select 'core' as layer, * from core
+    select
+        'core' as layer,
+        *
+    from core
     union all
-    select 'pipeline' as layer, * from pipeline
+    select
+        'pipeline' as layer,
+        *
+    from pipeline
 
 )
 

@@ -5,21 +5,27 @@ with
 
 activities as (
 
-    select activity_id as source_record_id, 'crm' as source_system
+    select
+        activity_id as source_record_id,
+        'crm' as source_system
     from {{ ref('stg_crm__activities') }}
 
 ),
 
 booth_scans as (
 
-    select booth_scan_id as source_record_id, 'events' as source_system
+    select
+        booth_scan_id as source_record_id,
+        'events' as source_system
     from {{ ref('stg_events__booth_scans') }}
 
 ),
 
 registrations as (
 
-    select event_registration_id as source_record_id, 'events' as source_system
+    select
+        event_registration_id as source_record_id,
+        'events' as source_system
     from {{ ref('stg_events__registrations') }}
 
 ),
@@ -36,7 +42,10 @@ expected as (
 
 touches as (
 
-    select distinct source_system, source_record_id from {{ ref('touches') }}
+    select distinct
+        source_system,
+        source_record_id
+    from {{ ref('touches') }}
 
 )
 

@@ -51,8 +51,9 @@ line_months as (
     select
         recognisable_lines.*,
         months.month_start_date as revenue_month,
-        {{ dbt.datediff('recognisable_lines.period_start_date', 'recognisable_lines.period_end_date', 'day') }}
-        + 1 as period_days,
+        {{ dbt.datediff(
+            'recognisable_lines.period_start_date', 'recognisable_lines.period_end_date', 'day'
+        ) }} + 1 as period_days,
         {{ dbt.datediff(
             'case when recognisable_lines.period_start_date > months.month_start_date'
             ~ ' then recognisable_lines.period_start_date else months.month_start_date end',
@@ -63,8 +64,8 @@ line_months as (
     from recognisable_lines
     inner join months
         on
-            months.month_start_date <= recognisable_lines.period_end_date
-            and months.month_end_date >= recognisable_lines.period_start_date
+            recognisable_lines.period_end_date >= months.month_start_date
+            and recognisable_lines.period_start_date <= months.month_end_date
 
 ),
 

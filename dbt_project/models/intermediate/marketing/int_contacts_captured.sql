@@ -1,9 +1,9 @@
 -- One row per resolved person who entered as a lead, with the first capture.
 -- Capture records: marketing contacts, event and webinar registrations, booth scans (marketing
 -- captures), and CRM contacts (a rep created the person). The earliest record is the capture;
--- marketing records win a tie. Its channel and campaign are the person's source: for a marketing
--- contact the platform's lead_source, for a registration or booth scan the campaign's channel, for a
--- CRM-only person 'sales_prospecting'.
+-- marketing records win a tie. Its channel and campaign are the person's source: for a
+-- marketing contact the platform's lead_source, for a registration or booth scan the campaign's
+-- channel, for a CRM-only person 'sales_prospecting'.
 
 with
 
@@ -61,7 +61,8 @@ capture_records as (
     union all
 
     select
-        {{ dbt.concat(["'event_registrant:'", 'registrations.event_registration_id']) }} as person_key,
+        {{ dbt.concat(["'event_registrant:'", 'registrations.event_registration_id']) }}
+            as person_key,
         'event_registration' as capture_record_type,
         registrations.event_registration_id as capture_record_id,
         registrations.registered_at as captured_at,
@@ -112,8 +113,8 @@ capture_records as (
 resolved as (
 
     select
-        person_keys.person_id,
-        capture_records.*
+        capture_records.*,
+        person_keys.person_id
     from capture_records
     inner join person_keys
         on capture_records.person_key = person_keys.person_key
@@ -140,7 +141,8 @@ marketing_summary as (
         min(marketing_contacts.mql_at) as mql_at
     from marketing_contacts
     inner join person_keys
-        on {{ dbt.concat(["'marketing_contact:'", 'marketing_contacts.marketing_contact_id']) }} = person_keys.person_key
+        on {{ dbt.concat(["'marketing_contact:'", 'marketing_contacts.marketing_contact_id']) }}
+            = person_keys.person_key
     group by person_keys.person_id
 
 ),
@@ -153,7 +155,8 @@ crm_summary as (
         min(crm_contacts.created_at) as crm_created_at
     from crm_contacts
     inner join person_keys
-        on {{ dbt.concat(["'crm_contact:'", 'crm_contacts.crm_contact_id']) }} = person_keys.person_key
+        on {{ dbt.concat(["'crm_contact:'", 'crm_contacts.crm_contact_id']) }}
+            = person_keys.person_key
     group by person_keys.person_id
 
 ),
@@ -167,14 +170,14 @@ final as (
         first_capture.capture_record_id,
         first_capture.capture_channel,
         first_capture.capture_campaign_id,
-        first_capture.capture_record_type != 'crm_contact' as is_marketing_captured,
         first_capture.first_name,
         first_capture.last_name,
         first_capture.job_title,
         marketing_summary.marketing_contact_id,
         marketing_summary.mql_at,
         crm_summary.crm_contact_id,
-        crm_summary.crm_created_at
+        crm_summary.crm_created_at,
+        first_capture.capture_record_type != 'crm_contact' as is_marketing_captured
     from first_capture
     left join marketing_summary
         on first_capture.person_id = marketing_summary.person_id

@@ -58,7 +58,7 @@ touches_after_capture as (
     inner join sales_touches
         on
             leads.person_id = sales_touches.person_id
-            and sales_touches.occurred_at >= leads.captured_at
+            and leads.captured_at <= sales_touches.occurred_at
             and sales_touches.initiated_by = 'us'
 
 ),
@@ -72,8 +72,9 @@ final as (
         first_touch.rep_id as first_sales_touch_rep_id,
         first_touch.occurred_at as first_sales_touch_at,
         first_touch.person_id is not null as is_followed_up,
-        {{ dbt.datediff('leads.captured_at', 'first_touch.occurred_at', 'second') }} / 3600.0
-            as hours_to_first_sales_touch,
+        {{ dbt.datediff(
+            'leads.captured_at', 'first_touch.occurred_at', 'second'
+        ) }} / 3600.0 as hours_to_first_sales_touch,
         coalesce(first_touch.sales_touch_count, 0) as sales_touches_after_capture
     from leads
     left join touches_after_capture as first_touch

@@ -8,6 +8,7 @@
 {%- set calendar_end = var('business_calendar_end', '2035-12-31') %}
 {%- set opens_hour = var('business_day_opens_hour', 9) %}
 {%- set closes_hour = var('business_day_closes_hour', 17) %}
+{%- set day_start = 'cast(calendar_date as ' ~ dbt.type_timestamp() ~ ')' %}
 
 with
 
@@ -39,10 +40,8 @@ final as (
         calendar_date,
         iso_day_of_week,
         iso_day_of_week <= 5 as is_business_day,
-        {{ dbt.dateadd('hour', opens_hour, 'cast(calendar_date as ' ~ dbt.type_timestamp() ~ ')') }}
-            as business_opens_at,
-        {{ dbt.dateadd('hour', closes_hour, 'cast(calendar_date as ' ~ dbt.type_timestamp() ~ ')') }}
-            as business_closes_at
+        {{ dbt.dateadd('hour', opens_hour, day_start) }} as business_opens_at,
+        {{ dbt.dateadd('hour', closes_hour, day_start) }} as business_closes_at
     from weekdays
 
 )

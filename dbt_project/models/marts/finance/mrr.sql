@@ -41,15 +41,21 @@ final as (
         cast(churned_mrr as decimal(18, 2)) as churned_mrr,
         cast(reactivation_mrr as decimal(18, 2)) as reactivation_mrr,
         cast(ending_mrr as decimal(18, 2)) as ending_mrr,
-        cast(new_mrr + expansion_mrr + contraction_mrr + churned_mrr + reactivation_mrr
-            as decimal(18, 2)) as net_new_mrr,
+        cast(
+            new_mrr + expansion_mrr + contraction_mrr + churned_mrr + reactivation_mrr
+            as decimal(18, 2)
+        ) as net_new_mrr,
         cast(active_subscription_count as integer) as active_subscription_count,
         cast(new_subscription_count as integer) as new_subscription_count,
         cast(churned_subscription_count as integer) as churned_subscription_count,
-        cast((starting_mrr + expansion_mrr + contraction_mrr + churned_mrr) / nullif(starting_mrr, 0)
-            as decimal(18, 4)) as net_revenue_retention,
-        cast((starting_mrr + contraction_mrr + churned_mrr) / nullif(starting_mrr, 0)
-            as decimal(18, 4)) as gross_revenue_retention
+        cast(
+            (starting_mrr + expansion_mrr + contraction_mrr + churned_mrr) / nullif(starting_mrr, 0)
+            as decimal(18, 4)
+        ) as net_revenue_retention,
+        cast(
+            (starting_mrr + contraction_mrr + churned_mrr) / nullif(starting_mrr, 0)
+            as decimal(18, 4)
+        ) as gross_revenue_retention
     from monthly
 
 )

@@ -27,7 +27,8 @@ cohort_months as (
         mrr_movements.cohort_month,
         mrr_movements.mrr_month,
         count(*) as cohort_subscription_count,
-        sum(case when mrr_movements.ending_mrr > 0 then 1 else 0 end) as retained_subscription_count,
+        sum(case when mrr_movements.ending_mrr > 0 then 1 else 0 end)
+            as retained_subscription_count,
         sum(cohort_starts.cohort_starting_mrr) as cohort_starting_mrr,
         sum(mrr_movements.ending_mrr) as ending_mrr,
         sum(
@@ -52,12 +53,15 @@ final as (
             as mrr_cohort_month_id,
         cast(cohort_month as date) as cohort_month,
         cast(mrr_month as date) as mrr_month,
-        cast({{ dbt.datediff('cohort_month', 'mrr_month', 'month') }} as integer) as months_since_cohort,
+        cast(
+            {{ dbt.datediff('cohort_month', 'mrr_month', 'month') }} as integer  -- noqa: LT05
+        ) as months_since_cohort,
         cast(cohort_subscription_count as integer) as cohort_subscription_count,
         cast(retained_subscription_count as integer) as retained_subscription_count,
         cast(cohort_starting_mrr as decimal(18, 2)) as cohort_starting_mrr,
         cast(ending_mrr as decimal(18, 2)) as ending_mrr,
-        cast(ending_mrr / nullif(cohort_starting_mrr, 0) as decimal(18, 4)) as net_revenue_retention,
+        cast(ending_mrr / nullif(cohort_starting_mrr, 0) as decimal(18, 4))
+            as net_revenue_retention,
         cast(capped_ending_mrr / nullif(cohort_starting_mrr, 0) as decimal(18, 4))
             as gross_revenue_retention
     from cohort_months

@@ -115,11 +115,23 @@ pivoted as (
             as billings_amount,
         sum(case when monthly_amounts.measure = 'recognised' then monthly_amounts.amount else 0 end)
             as recognised_revenue,
-        sum(case when monthly_amounts.measure = 'refund_revenue' then monthly_amounts.amount else 0 end)
+        sum(
+            case
+                when monthly_amounts.measure = 'refund_revenue' then monthly_amounts.amount else 0
+            end
+        )
             as refunded_revenue,
-        sum(case when monthly_amounts.measure = 'cash_collected' then monthly_amounts.amount else 0 end)
+        sum(
+            case
+                when monthly_amounts.measure = 'cash_collected' then monthly_amounts.amount else 0
+            end
+        )
             as cash_collected_amount,
-        sum(case when monthly_amounts.measure = 'cash_refunded' then monthly_amounts.amount else 0 end)
+        sum(
+            case
+                when monthly_amounts.measure = 'cash_refunded' then monthly_amounts.amount else 0
+            end
+        )
             as cash_refunded_amount
     from months
     inner join month_range

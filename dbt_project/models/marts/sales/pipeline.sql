@@ -30,10 +30,14 @@ stage_durations as (
 
     select
         deal_id,
-        {% for stage in ['discovery', 'qualification', 'proposal', 'negotiation'] -%}
-        sum(case when to_stage = '{{ stage }}' then hours_in_stage end) / 24.0
-            as {{ stage }}_days,
-        {% endfor -%}
+        sum(case when to_stage = 'discovery' then hours_in_stage end) / 24.0
+            as discovery_days,
+        sum(case when to_stage = 'qualification' then hours_in_stage end) / 24.0
+            as qualification_days,
+        sum(case when to_stage = 'proposal' then hours_in_stage end) / 24.0
+            as proposal_days,
+        sum(case when to_stage = 'negotiation' then hours_in_stage end) / 24.0
+            as negotiation_days,
         max(case when is_current_stage then changed_at end) as current_stage_entered_at
     from stage_changes
     group by deal_id
@@ -51,7 +55,9 @@ final as (
         deals.is_won,
         deals.is_lost,
         deals.amount,
-        cast(case when deals.is_won then deals.amount else 0 end as decimal(18, 2)) as bookings_amount,
+        cast(
+            case when deals.is_won then deals.amount else 0 end as decimal(18, 2)
+        ) as bookings_amount,
         deals.owner_rep_id,
         deals.account_id,
         deals.person_id,
@@ -66,7 +72,9 @@ final as (
         stage_durations.proposal_days,
         stage_durations.negotiation_days,
         stage_durations.current_stage_entered_at,
-        {{ dbt.datediff('deals.created_at', 'deals.closed_at', 'second') }} / 86400.0
+        {{ dbt.datediff(
+            'deals.created_at', 'deals.closed_at', 'second'
+        ) }} / 86400.0
             as sales_cycle_days,
         coalesce(sourcing.is_marketing_sourced, false) as is_marketing_sourced,
         case when sourcing.is_marketing_sourced then sourcing.person_capture_campaign_id end

@@ -35,10 +35,14 @@ lead_months as (
         count(*) as leads_assigned,
         sum(case when is_followed_up then 1 else 0 end) as leads_followed_up,
         {{ median('hours_to_first_sales_touch') }} as median_speed_to_lead_hours,
-        avg(hours_to_first_sales_touch) as avg_speed_to_lead_hours
+        -- Averaged over whole seconds: an integer sum does not depend on row order, so an
+        -- incremental and a full build give the same value to the last bit.
+        sum(
+            cast(round(hours_to_first_sales_touch * 3600) as {{ dbt.type_bigint() }})
+        ) / count(hours_to_first_sales_touch) / 3600.0 as avg_speed_to_lead_hours
     from leads
     where owner_rep_id is not null
-    group by 1, 2
+    group by owner_rep_id, {{ dbt.date_trunc('month', 'captured_at') }}
 
 ),
 
@@ -50,7 +54,7 @@ created_months as (
         count(*) as deals_created,
         sum(amount) as pipeline_created_amount
     from pipeline
-    group by 1, 2
+    group by owner_rep_id, created_month
 
 ),
 
@@ -64,7 +68,7 @@ closed_months as (
         sum(bookings_amount) as bookings_amount
     from pipeline
     where is_closed
-    group by 1, 2
+    group by owner_rep_id, closed_month
 
 ),
 
@@ -77,19 +81,31 @@ activity_months as (
         sum(case when initiated_by = 'us' then 1 else 0 end) as outbound_activities_logged
     from touches
     where is_sales_touch
-    group by 1, 2
+    group by rep_id, {{ dbt.date_trunc('month', 'occurred_at') }}
 
 ),
 
 rep_months as (
 
-    select rep_id, activity_month from lead_months
+    select
+        rep_id,
+        activity_month
+    from lead_months
     union
-    select rep_id, activity_month from created_months
+    select
+        rep_id,
+        activity_month
+    from created_months
     union
-    select rep_id, activity_month from closed_months
+    select
+        rep_id,
+        activity_month
+    from closed_months
     union
-    select rep_id, activity_month from activity_months
+    select
+        rep_id,
+        activity_month
+    from activity_months
 
 ),
 
@@ -104,20 +120,24 @@ final as (
         reps.team_id,
         reps.team_name,
         cast(coalesce(lead_months.leads_assigned, 0) as {{ dbt.type_bigint() }}) as leads_assigned,
-        cast(coalesce(lead_months.leads_followed_up, 0) as {{ dbt.type_bigint() }}) as leads_followed_up,
+        cast(coalesce(lead_months.leads_followed_up, 0) as {{ dbt.type_bigint() }})
+            as leads_followed_up,
         lead_months.leads_followed_up * 1.0 / nullif(lead_months.leads_assigned, 0)
             as follow_up_rate,
         cast(lead_months.median_speed_to_lead_hours as double) as median_speed_to_lead_hours,
         lead_months.avg_speed_to_lead_hours,
         cast(coalesce(created_months.deals_created, 0) as {{ dbt.type_bigint() }}) as deals_created,
-        cast(coalesce(created_months.pipeline_created_amount, 0) as decimal(18, 2)) as pipeline_created_amount,
+        cast(coalesce(created_months.pipeline_created_amount, 0) as decimal(18, 2))
+            as pipeline_created_amount,
         cast(coalesce(closed_months.deals_won, 0) as {{ dbt.type_bigint() }}) as deals_won,
         cast(coalesce(closed_months.deals_lost, 0) as {{ dbt.type_bigint() }}) as deals_lost,
         cast(coalesce(closed_months.bookings_amount, 0) as decimal(18, 2)) as bookings_amount,
         closed_months.deals_won * 1.0
         / nullif(closed_months.deals_won + closed_months.deals_lost, 0) as win_rate,
-        cast(coalesce(activity_months.activities_logged, 0) as {{ dbt.type_bigint() }}) as activities_logged,
-        cast(coalesce(activity_months.outbound_activities_logged, 0) as {{ dbt.type_bigint() }}) as outbound_activities_logged
+        cast(coalesce(activity_months.activities_logged, 0) as {{ dbt.type_bigint() }})
+            as activities_logged,
+        cast(coalesce(activity_months.outbound_activities_logged, 0) as {{ dbt.type_bigint() }})
+            as outbound_activities_logged
     from rep_months
     left join reps
         on rep_months.rep_id = reps.rep_id

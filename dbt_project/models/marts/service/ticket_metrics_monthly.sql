@@ -34,8 +34,10 @@ aggregated as (
 final as (
 
     select
-        cast({{ surrogate_key(['created_month', 'assignee_agent_id', 'ticket_priority']) }}
-            as {{ dbt.type_string() }}) as ticket_metrics_monthly_id,
+        cast(
+            {{ surrogate_key(['created_month', 'assignee_agent_id', 'ticket_priority']) }}
+            as {{ dbt.type_string() }}
+        ) as ticket_metrics_monthly_id,
         cast(created_month as date) as created_month,
         cast(assignee_agent_id as {{ dbt.type_string() }}) as assignee_agent_id,
         cast(ticket_priority as {{ dbt.type_string() }}) as ticket_priority,
@@ -47,19 +49,30 @@ final as (
             as first_response_business_minutes_total,
         cast(response_count as integer) as response_count,
         cast(response_business_minutes_total as decimal(18, 2)) as response_business_minutes_total,
-        cast(resolution_business_minutes_total as decimal(18, 2)) as resolution_business_minutes_total,
+        cast(resolution_business_minutes_total as decimal(18, 2))
+            as resolution_business_minutes_total,
         cast(rated_ticket_count as integer) as rated_ticket_count,
         cast(good_rating_count as integer) as good_rating_count,
-        cast(first_response_business_minutes_total / nullif(first_responded_ticket_count, 0)
-            as decimal(18, 2)) as first_response_business_minutes_avg,
-        cast(response_business_minutes_total / nullif(response_count, 0)
-            as decimal(18, 2)) as response_business_minutes_avg,
-        cast(resolution_business_minutes_total / nullif(solved_ticket_count, 0)
-            as decimal(18, 2)) as resolution_business_minutes_avg,
-        cast(1.0 * one_touch_ticket_count / nullif(solved_ticket_count, 0)
-            as decimal(18, 4)) as one_touch_resolution_rate,
-        cast(1.0 * good_rating_count / nullif(rated_ticket_count, 0)
-            as decimal(18, 4)) as satisfaction_score
+        cast(
+            first_response_business_minutes_total / nullif(first_responded_ticket_count, 0)
+            as decimal(18, 2)
+        ) as first_response_business_minutes_avg,
+        cast(
+            response_business_minutes_total / nullif(response_count, 0)
+            as decimal(18, 2)
+        ) as response_business_minutes_avg,
+        cast(
+            resolution_business_minutes_total / nullif(solved_ticket_count, 0)
+            as decimal(18, 2)
+        ) as resolution_business_minutes_avg,
+        cast(
+            1.0 * one_touch_ticket_count / nullif(solved_ticket_count, 0)
+            as decimal(18, 4)
+        ) as one_touch_resolution_rate,
+        cast(
+            1.0 * good_rating_count / nullif(rated_ticket_count, 0)
+            as decimal(18, 4)
+        ) as satisfaction_score
     from aggregated
 
 )

@@ -8,17 +8,30 @@ costs as (
 
 ),
 
+costs_with_month as (
+
+    select
+        *,
+        cast({{ dbt.date_trunc('month', 'cost_date') }} as date) as cost_month
+    from costs
+
+),
+
 by_month as (
 
     select
-        cast({{ dbt.date_trunc('month', 'cost_date') }} as date) as cost_month,
+        cost_month,
         cost_category,
         campaign_id,
         team,
         count(*) as ledger_entry_count,
         sum(amount) as amount
-    from costs
-    group by 1, 2, 3, 4
+    from costs_with_month
+    group by
+        cost_month,
+        cost_category,
+        campaign_id,
+        team
 
 ),
 

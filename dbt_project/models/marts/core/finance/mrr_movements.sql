@@ -39,11 +39,11 @@ versions as (
         seats,
         subscription_status,
         mrr,
+        valid_to,
         case
             when version_number = 1 and started_at < valid_from then started_at
             else valid_from
-        end as valid_from,
-        valid_to
+        end as valid_from
     from subscription_versions
 
 ),
@@ -74,8 +74,8 @@ subscription_months as (
     cross join as_of
     inner join months
         on
-            months.next_month_start_date > subscription_starts.first_version_at
-            and months.month_start_date <= as_of.as_of_at
+            subscription_starts.first_version_at < months.next_month_start_date
+            and as_of.as_of_at >= months.month_start_date
 
 ),
 
@@ -96,10 +96,10 @@ month_end_versions as (
     inner join versions
         on
             subscription_months.subscription_id = versions.subscription_id
-            and versions.valid_from < subscription_months.next_month_start_date
+            and subscription_months.next_month_start_date > versions.valid_from
             and (
                 versions.valid_to is null
-                or versions.valid_to >= subscription_months.next_month_start_date
+                or subscription_months.next_month_start_date <= versions.valid_to
             )
 
 ),
@@ -131,7 +131,10 @@ classified as (
             when starting_mrr = 0 and ending_mrr > 0 and not had_mrr_before then ending_mrr else 0
         end as new_mrr,
         case
-            when starting_mrr > 0 and ending_mrr > starting_mrr then ending_mrr - starting_mrr else 0
+            when
+                starting_mrr > 0 and ending_mrr > starting_mrr
+                then ending_mrr - starting_mrr
+            else 0
         end as expansion_mrr,
         case
             when starting_mrr > 0 and ending_mrr > 0 and ending_mrr < starting_mrr

@@ -59,8 +59,11 @@ by_customer_month as (
 final as (
 
     select
-        {{ surrogate_key(['by_customer_month.billing_customer_id', 'by_customer_month.revenue_month',
-                          'by_customer_month.revenue_type']) }} as revenue_id,
+        {{ surrogate_key([
+            'by_customer_month.billing_customer_id',
+            'by_customer_month.revenue_month',
+            'by_customer_month.revenue_type',
+        ]) }} as revenue_id,
         account_map.account_id,
         account_map.crm_account_id,
         by_customer_month.billing_customer_id,

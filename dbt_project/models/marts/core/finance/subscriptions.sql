@@ -45,10 +45,14 @@ final as (
         subscriptions.plan,
         subscriptions.seats,
         subscriptions.subscription_status,
-        subscriptions.subscription_status in ('active', 'past_due') as is_active,
         subscriptions.mrr,
         cast(
-            case when subscriptions.subscription_status in ('active', 'past_due') then subscriptions.mrr else 0 end
+            case
+                when
+                    subscriptions.subscription_status in ('active', 'past_due')
+                    then subscriptions.mrr
+                else 0
+            end
             as decimal(18, 2)
         ) as current_mrr,
         cast(version_history.peak_mrr as decimal(18, 2)) as peak_mrr,
@@ -57,7 +61,8 @@ final as (
         subscriptions.canceled_at,
         version_history.first_version_at,
         subscriptions.updated_at,
-        subscriptions._loaded_at
+        subscriptions._loaded_at,
+        subscriptions.subscription_status in ('active', 'past_due') as is_active
     from subscriptions
     left join version_history
         on subscriptions.subscription_id = version_history.subscription_id

@@ -63,11 +63,16 @@ final as (
         account_summary.account_id,
         account_summary.crm_account_id,
         account_summary.billing_customer_id,
-        coalesce(crm_accounts.account_name, account_summary.new_domain) as account_name,
-        coalesce(crm_accounts.website_domain_normalized, account_summary.new_domain) as account_domain,
         crm_accounts.industry,
         crm_accounts.employee_count,
         crm_accounts.owner_rep_id,
+        account_summary.crm_account_count,
+        account_summary.billing_customer_count,
+        account_summary.ticket_count,
+        account_summary.contact_record_count,
+        coalesce(crm_accounts.account_name, account_summary.new_domain) as account_name,
+        coalesce(crm_accounts.website_domain_normalized, account_summary.new_domain)
+            as account_domain,
         account_summary.crm_account_id is not null as is_crm_account,
         case
             when account_summary.crm_account_id is not null then 'crm_account'
@@ -76,11 +81,7 @@ final as (
         least(
             coalesce(crm_accounts.created_at, account_summary.first_seen_at),
             coalesce(account_summary.first_seen_at, crm_accounts.created_at)
-        ) as first_seen_at,
-        account_summary.crm_account_count,
-        account_summary.billing_customer_count,
-        account_summary.ticket_count,
-        account_summary.contact_record_count
+        ) as first_seen_at
     from account_summary
     left join crm_accounts
         on account_summary.crm_account_id = crm_accounts.crm_account_id

@@ -24,7 +24,9 @@ campaign_costs as (
             case when cost_category in ('event', 'sponsorship') then amount else 0 end
         ) as event_cost,
         sum(
-            case when cost_category not in ('ad_spend', 'event', 'sponsorship') then amount else 0 end
+            case
+                when cost_category not in ('ad_spend', 'event', 'sponsorship') then amount else 0
+            end
         ) as other_cost,
         count(*) as cost_entry_count
     from costs
@@ -41,11 +43,11 @@ final as (
         campaigns.channel,
         campaigns.platform,
         campaigns.utm_campaign,
-        campaigns.channel in ('event', 'trade_show', 'webinar') as is_event,
         campaigns.start_date,
         campaigns.end_date,
         campaigns.budget,
         campaigns.owner_email_normalized as owner_email,
+        campaigns.channel in ('event', 'trade_show', 'webinar') as is_event,
         coalesce(campaign_costs.total_cost, 0) as total_cost,
         coalesce(campaign_costs.ad_spend_cost, 0) as ad_spend_cost,
         coalesce(campaign_costs.event_cost, 0) as event_cost,

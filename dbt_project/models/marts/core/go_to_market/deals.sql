@@ -53,9 +53,6 @@ final as (
         deals.deal_name,
         deals.deal_type,
         deals.deal_stage,
-        deals.deal_stage in ('closed_won', 'closed_lost') as is_closed,
-        deals.deal_stage = 'closed_won' as is_won,
-        deals.deal_stage = 'closed_lost' as is_lost,
         deals.amount,
         deals.lead_source,
         deals.campaign_id,
@@ -68,8 +65,11 @@ final as (
         deals.created_at,
         deals.closed_at,
         deals.expected_close_date,
-        coalesce(stage_counts.stage_change_count, 0) as stage_change_count,
-        deals.updated_at
+        deals.updated_at,
+        deals.deal_stage in ('closed_won', 'closed_lost') as is_closed,
+        deals.deal_stage = 'closed_won' as is_won,
+        deals.deal_stage = 'closed_lost' as is_lost,
+        coalesce(stage_counts.stage_change_count, 0) as stage_change_count
     from deals
     left join crm_account_ids
         on deals.crm_account_id = crm_account_ids.crm_account_id

@@ -63,10 +63,10 @@ final as (
         person_keys.person_id,
         person_accounts.account_id,
         events_to_process.event_type,
-        events_to_process.event_type in ('clicked', 'replied') as is_buyer_action,
         events_to_process.recipient_email_domain,
         events_to_process.occurred_at,
-        events_to_process._loaded_at
+        events_to_process._loaded_at,
+        events_to_process.event_type in ('clicked', 'replied') as is_buyer_action
     from events_to_process
     left join person_keys
         on events_to_process.person_key = person_keys.person_key

@@ -84,7 +84,9 @@ web_touches as (
             else 'web_visit'
         end as touch_type,
         'buyer' as initiated_by,
-        {{ web_session_channel('campaigns.channel', 'sessions.utm_medium', 'sessions.referrer_host') }}
+        {{ web_session_channel(
+            'campaigns.channel', 'sessions.utm_medium', 'sessions.referrer_host'
+        ) }}
             as channel,
         sessions.started_at as occurred_at,
         {{ dbt.concat(["'marketing_contact:'", 'sessions.marketing_contact_id']) }} as person_key,
@@ -138,12 +140,14 @@ email_touches as (
 registration_touches as (
 
     select
-        {{ dbt.concat(["'event_registration:'", 'registrations.event_registration_id']) }} as touch_id,
+        {{ dbt.concat(["'event_registration:'", 'registrations.event_registration_id']) }}
+            as touch_id,
         'event_registration' as touch_type,
         'buyer' as initiated_by,
         coalesce(campaigns.channel, 'event') as channel,
         registrations.registered_at as occurred_at,
-        {{ dbt.concat(["'event_registrant:'", 'registrations.event_registration_id']) }} as person_key,
+        {{ dbt.concat(["'event_registrant:'", 'registrations.event_registration_id']) }}
+            as person_key,
         registrations.campaign_id,
         cast(null as {{ dbt.type_string() }}) as rep_id,
         cast(null as {{ dbt.type_string() }}) as deal_id,
@@ -159,12 +163,14 @@ registration_touches as (
 attendance_touches as (
 
     select
-        {{ dbt.concat(["'event_attendance:'", 'registrations.event_registration_id']) }} as touch_id,
+        {{ dbt.concat(["'event_attendance:'", 'registrations.event_registration_id']) }}
+            as touch_id,
         'event_attendance' as touch_type,
         'buyer' as initiated_by,
         coalesce(campaigns.channel, 'event') as channel,
         registrations.checked_in_at as occurred_at,
-        {{ dbt.concat(["'event_registrant:'", 'registrations.event_registration_id']) }} as person_key,
+        {{ dbt.concat(["'event_registrant:'", 'registrations.event_registration_id']) }}
+            as person_key,
         registrations.campaign_id,
         cast(null as {{ dbt.type_string() }}) as rep_id,
         cast(null as {{ dbt.type_string() }}) as deal_id,
@@ -258,7 +264,6 @@ final as (
         touches_to_process.touch_type,
         touches_to_process.initiated_by,
         touches_to_process.channel,
-        touches_to_process.source_system = 'crm' as is_sales_touch,
         touches_to_process.occurred_at,
         touches_to_process.person_key,
         person_keys.person_id,
@@ -268,7 +273,8 @@ final as (
         touches_to_process.deal_id,
         touches_to_process.source_system,
         touches_to_process.source_record_id,
-        touches_to_process._loaded_at
+        touches_to_process._loaded_at,
+        touches_to_process.source_system = 'crm' as is_sales_touch
     from touches_to_process
     left join person_keys
         on touches_to_process.person_key = person_keys.person_key

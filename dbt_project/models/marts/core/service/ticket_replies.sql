@@ -84,7 +84,12 @@ sequenced as (
         -- it. A public agent reply closes its turn; the customer's wait in a turn starts at the
         -- turn's first end-user message (or at ticket creation in turn 0).
         coalesce(sum(
-            case when comments_to_build.author_role = 'agent' and comments_to_build.is_public then 1 else 0 end
+            case
+                when
+                    comments_to_build.author_role = 'agent' and comments_to_build.is_public
+                    then 1
+                else 0
+            end
         ) over (
             partition by comments_to_build.ticket_id
             order by comments_to_build.created_at, comments_to_build.ticket_comment_id
@@ -116,13 +121,14 @@ waits_answered as (
             when not sequenced.is_public_agent_reply then null
             when sequenced.conversation_turn = 0
                 then coalesce(
-                    case
-                        when customer_waits.first_customer_message_at < sequenced.ticket_created_at
-                            then customer_waits.first_customer_message_at
-                    end,
-                    sequenced.ticket_created_at,
-                    customer_waits.first_customer_message_at
-                )
+                        case
+                            when customer_waits.first_customer_message_at
+                                < sequenced.ticket_created_at
+                                then customer_waits.first_customer_message_at
+                        end,
+                        sequenced.ticket_created_at,
+                        customer_waits.first_customer_message_at
+                    )
             else customer_waits.first_customer_message_at
         end as response_wait_started_at
     from sequenced
@@ -159,7 +165,9 @@ final as (
         and waits_answered.conversation_turn = 0 as is_first_response,
         waits_answered.response_wait_started_at,
         cast(
-            {{ dbt.datediff('waits_answered.response_wait_started_at', 'waits_answered.created_at', 'second') }}
+            {{ dbt.datediff(
+                'waits_answered.response_wait_started_at', 'waits_answered.created_at', 'second'
+            ) }}
             / 60.0 as decimal(18, 2)
         ) as response_calendar_minutes,
         cast(business_minutes.business_minutes as decimal(18, 2)) as response_business_minutes,

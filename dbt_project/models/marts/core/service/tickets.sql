@@ -1,5 +1,6 @@
--- One row per ticket in its latest state, with the requester resolved to a person and an account,
--- the reply statistics from ticket_replies, and the satisfaction rating (DECISIONLOG.md, "Service").
+-- One row per ticket in its latest state, with the requester resolved to a person and an
+-- account, the reply statistics from ticket_replies, and the satisfaction rating
+-- (DECISIONLOG.md, "Service").
 
 with
 
@@ -67,8 +68,10 @@ latest_ratings as (
         select
             satisfaction_ratings.*,
             row_number() over (
-                partition by ticket_id
-                order by updated_at desc, satisfaction_rating_id desc
+                partition by satisfaction_ratings.ticket_id
+                order by
+                    satisfaction_ratings.updated_at desc,
+                    satisfaction_ratings.satisfaction_rating_id desc
             ) as rating_rank
         from satisfaction_ratings
     ) as ranked
