@@ -131,6 +131,7 @@ def _write(
     for chunk in chunks:
         file.write(chunk)
     file.close()
-    report.files.append(path)
+    if file.rows:
+        report.files.append(path)
     report.rows[contract.name] = report.rows.get(contract.name, 0) + file.rows
     report.defects.extend(file.injected)

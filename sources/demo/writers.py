@@ -150,6 +150,9 @@ class DropFile:
             self._parquet.close()
         else:
             self._text.close()
+        if self.rows == 0:
+            # Source systems send no file for a week without changes; empty files are errors.
+            self.path.unlink()
 
 
 def drop_path(out_dir: Path, contract: Contract, timeline: Timeline, drop: int) -> Path:
