@@ -67,12 +67,16 @@ def find_problems(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
     key = [*contract.primary_key, *([contract.version_column] if contract.version_column else [])]
     key_values = ", ".join(text_value(c, "s") for c in key)
     same_key = " AND ".join(f"{text_value(c, 's')} = d.{quote_ident(c)}" for c in key)
+    # Only rows that passed their checks compete for a key: a broken copy of a good row is
+    # quarantined for what is wrong with it, and must not drag the good row down with it.
     con.execute(
         f"INSERT INTO {PROBLEMS_TABLE}"
+        f" WITH valid AS (SELECT * FROM {STAGE_TABLE}"
+        f"   WHERE _line NOT IN (SELECT line FROM {PROBLEMS_TABLE}))"
         f" SELECT s._line, {quote_literal(', '.join(key))}, concat_ws(', ', {key_values}),"
-        f" 'duplicate key in file' FROM {STAGE_TABLE} s SEMI JOIN ("
+        f" 'duplicate key in file' FROM valid s SEMI JOIN ("
         f"   SELECT {', '.join(f'{text_value(c)} AS {quote_ident(c)}' for c in key)}"
-        f"   FROM {STAGE_TABLE} GROUP BY ALL HAVING count(*) > 1"
+        f"   FROM valid GROUP BY ALL HAVING count(*) > 1"
         f" ) d ON {same_key}"
     )
     con.execute(

@@ -304,6 +304,18 @@ def test_duplicate_key_in_file_quarantines_every_copy(con, csv_contract, extract
     assert (file.rows_loaded, file.rows_quarantined) == (1, 2)
 
 
+def test_broken_copy_of_a_good_row_is_quarantined_alone(con, csv_contract, extracts):
+    broken_copy = CLEAN_ROWS[0].replace(",3,", ",three,")
+    write(extracts, "items_csv/2025-11-03.csv", csv_text(CLEAN_ROWS[0], broken_copy))
+    ensure_raw_schema(con, [csv_contract])
+
+    (file,) = load_extract(con, csv_contract, extracts).files
+
+    assert [p[1:3] for p in quarantined(con)] == [(3, "qty")]
+    assert (file.rows_loaded, file.rows_quarantined) == (1, 1)
+    assert rows(con, "SELECT _source_line FROM raw_test.items_csv") == [(2,)]
+
+
 def test_nullable_empty_string_is_stored_as_null(con, csv_contract, extracts):
     write(extracts, "items_csv/a.csv", csv_text('I1,"",1.00,"","","",,2025-11-01 10:00:00'))
     ensure_raw_schema(con, [csv_contract])
