@@ -36,6 +36,18 @@ crm_account_ids as (
 
 ),
 
+-- Fallback when the deal's CRM account is not (yet) in the extract: the account identity gives
+-- the deal's record (through its primary contact, else its company).
+deal_record_accounts as (
+
+    select
+        record_key as deal_id,
+        account_id
+    from account_map
+    where record_type = 'deal_contact'
+
+),
+
 stage_counts as (
 
     select
@@ -59,13 +71,13 @@ final as (
         deals.lost_reason,
         deals.owner_rep_id,
         deals.crm_account_id,
-        crm_account_ids.account_id,
         deals.primary_crm_contact_id,
         person_keys.person_id,
         deals.created_at,
         deals.closed_at,
         deals.expected_close_date,
         deals.updated_at,
+        coalesce(crm_account_ids.account_id, deal_record_accounts.account_id) as account_id,
         deals.deal_stage in ('closed_won', 'closed_lost') as is_closed,
         deals.deal_stage = 'closed_won' as is_won,
         deals.deal_stage = 'closed_lost' as is_lost,
@@ -73,6 +85,8 @@ final as (
     from deals
     left join crm_account_ids
         on deals.crm_account_id = crm_account_ids.crm_account_id
+    left join deal_record_accounts
+        on deals.deal_id = deal_record_accounts.deal_id
     left join person_keys
         on
             deals.primary_crm_contact_id is not null
