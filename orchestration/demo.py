@@ -15,15 +15,19 @@ from orchestration.settings import apply_defaults
 
 def build(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
     job = defs().resolve_job_def(build_warehouse.name)
-    return job.execute_in_process(instance=instance, raise_on_error=False)
+    return job.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+    )
 
 
 def summary(warehouse_path: str) -> str:
     con = duckdb.connect(warehouse_path, read_only=True)
     try:
         tables = con.execute(
-            "select table_schema, table_name, estimated_size from duckdb_tables()"
-            " order by table_schema, table_name"
+            "select schema_name, table_name, estimated_size from duckdb_tables()"
+            " order by schema_name, table_name"
         ).fetchall()
         quarantined = con.execute(
             "select contract, count(distinct (source_file, source_line)) from raw_meta.quarantine"

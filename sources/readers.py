@@ -122,13 +122,15 @@ def _stage_csv(
     # The header decides the field names; every field is read as text and validated later.
     columns = "{" + ", ".join(f"{quote_literal(h)}: 'VARCHAR'" for h in header) + "}"
     selected = ", ".join(quote_ident(c) for c in contract.column_names)
+    # A scan that rejects nothing leaves the previous scan's rejects in place: start empty.
+    con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {STAGE_TABLE} AS SELECT ordinality + 1 AS _line, {selected}"
         f" FROM read_csv({quote_literal(str(path))}, header = true, columns = {columns},"
         " delim = ',', quote = '\"', escape = '\"', auto_detect = false, store_rejects = true)"
         " WITH ORDINALITY"
     )
-    this_scan = "FROM reject_errors WHERE scan_id = (SELECT max(scan_id) FROM reject_scans)"
+    this_scan = "FROM reject_errors WHERE true"
     (encoding_error_line,) = con.execute(
         f"SELECT min(line) {this_scan} AND error_type = 'INVALID ENCODING'"
     ).fetchall()[0]

@@ -316,6 +316,18 @@ def test_broken_copy_of_a_good_row_is_quarantined_alone(con, csv_contract, extra
     assert rows(con, "SELECT _source_line FROM raw_test.items_csv") == [(2,)]
 
 
+def test_a_malformed_line_is_not_reported_again_for_the_next_file(con, csv_contract, extracts):
+    write(extracts, "items_csv/2025-11-03.csv", csv_text(CLEAN_ROWS[0], "I9,too,many,,,,,,"))
+    write(extracts, "items_csv/2025-11-10.csv", csv_text(CLEAN_ROWS[1]))
+    ensure_raw_schema(con, [csv_contract])
+
+    first, second = load_extract(con, csv_contract, extracts).files
+
+    assert (first.rows_in_file, first.rows_quarantined) == (2, 1)
+    assert (second.rows_in_file, second.rows_loaded, second.rows_quarantined) == (1, 1, 0)
+    assert {p[0] for p in quarantined(con)} == {"items_csv/2025-11-03.csv"}
+
+
 def test_nullable_empty_string_is_stored_as_null(con, csv_contract, extracts):
     write(extracts, "items_csv/a.csv", csv_text('I1,"",1.00,"","","",,2025-11-01 10:00:00'))
     ensure_raw_schema(con, [csv_contract])

@@ -3,6 +3,7 @@
 Adding an extract means adding a contract YAML; the assets are built from the contracts.
 """
 
+from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -55,6 +56,8 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
     def ingest(
         context: dg.AssetExecutionContext, warehouse: DuckDBResource, extracts: ExtractsFolder
     ) -> dg.MaterializeResult:
+        # A fresh machine has no warehouse folder yet; DuckDB creates the file, not its folder.
+        Path(warehouse.database).parent.mkdir(parents=True, exist_ok=True)
         with warehouse.get_connection() as con:
             ensure_raw_schema(con, [contract])
             result = load_extract(con, contract, extracts.path)
