@@ -19,13 +19,12 @@ def generate(workdir: Path, scale: float) -> int:
     from sources.demo import generate as generate_company
 
     report = generate_company(workdir / "extracts", scale=scale, seed=42)
-    return sum(report.rows_per_extract.values())
+    return sum(report.rows.values())
 
 
 def load(workdir: Path) -> int:
-    from sources.load import ensure_raw_schema, load_all
-
     from sources.contracts import load_contracts
+    from sources.load import ensure_raw_schema, load_all
 
     contracts = load_contracts()
     con = duckdb.connect(str(workdir / "warehouse.duckdb"))
