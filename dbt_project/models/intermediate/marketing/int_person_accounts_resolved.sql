@@ -1,3 +1,7 @@
+-- A table, not a view: every go-to-market fact joins it twice (resolution and the incremental
+-- staleness check), so it is computed once per build.
+{{ config(materialized='table') }}
+
 -- One account per resolved person, from the identity account map of the person's records.
 -- A person has several records (marketing contact, CRM contact, registrations, tickets); their
 -- accounts can differ when one record is matched by a stronger rule. The strongest rule wins:

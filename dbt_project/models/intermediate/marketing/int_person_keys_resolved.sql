@@ -1,3 +1,7 @@
+-- A table, not a view: every go-to-market fact joins it twice (resolution and the incremental
+-- staleness check), so it is computed once per build.
+{{ config(materialized='table') }}
+
 -- Every key a fact can name a person by -> the resolved person (from the identity person map).
 -- Keys read '<record_type>:<record_key>' (marketing_contact:MC0000001, crm_contact:CC-0000001,
 -- booth_scan:..., event_registrant:...) or 'email:<normalised email>'. Facts that are not identity
