@@ -1,14 +1,9 @@
 with
 
+-- Immutable extract: the loader appends each key once, so there are no versions to reduce.
 source as (
 
     select * from {{ source('billing', 'refunds') }}
-
-),
-
-latest as (
-
-    {{ latest_version('source', 'refund_id') }}
 
 ),
 
@@ -34,7 +29,7 @@ renamed as (
         _source_line,
         _loaded_at
 
-    from latest
+    from source
 
 )
 

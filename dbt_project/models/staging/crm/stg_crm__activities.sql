@@ -1,14 +1,9 @@
 with
 
+-- Immutable extract: the loader appends each key once, so there are no versions to reduce.
 source as (
 
     select * from {{ source('crm', 'sales_activities') }}
-
-),
-
-latest as (
-
-    {{ latest_version('source', 'activity_id') }}
 
 ),
 
@@ -42,7 +37,7 @@ renamed as (
         _source_line,
         _loaded_at
 
-    from latest
+    from source
 
 )
 

@@ -1,14 +1,9 @@
 with
 
+-- Immutable extract: the loader appends each key once, so there are no versions to reduce.
 source as (
 
     select * from {{ source('crm', 'deal_stage_history') }}
-
-),
-
-latest as (
-
-    {{ latest_version('source', 'stage_change_id') }}
 
 ),
 
@@ -33,7 +28,7 @@ renamed as (
         _source_line,
         _loaded_at
 
-    from latest
+    from source
 
 )
 

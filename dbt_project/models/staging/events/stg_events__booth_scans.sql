@@ -1,14 +1,9 @@
 with
 
+-- Immutable extract: the loader appends each key once, so there are no versions to reduce.
 source as (
 
     select * from {{ source('events', 'booth_scans') }}
-
-),
-
-latest as (
-
-    {{ latest_version('source', 'scan_id') }}
 
 ),
 
@@ -40,7 +35,7 @@ renamed as (
         _source_line,
         _loaded_at
 
-    from latest
+    from source
 
 )
 

@@ -1,14 +1,9 @@
 with
 
+-- Immutable extract: the loader appends each key once, so there are no versions to reduce.
 source as (
 
     select * from {{ source('helpdesk', 'ticket_comments') }}
-
-),
-
-latest as (
-
-    {{ latest_version('source', 'comment_id') }}
 
 ),
 
@@ -38,7 +33,7 @@ renamed as (
         _source_line,
         _loaded_at
 
-    from latest
+    from source
 
 )
 

@@ -1,14 +1,9 @@
 with
 
+-- Immutable extract: the loader appends each key once, so there are no versions to reduce.
 source as (
 
     select * from {{ source('marketing', 'email_events') }}
-
-),
-
-latest as (
-
-    {{ latest_version('source', 'event_id') }}
 
 ),
 
@@ -36,7 +31,7 @@ renamed as (
         _source_line,
         _loaded_at
 
-    from latest
+    from source
 
 )
 

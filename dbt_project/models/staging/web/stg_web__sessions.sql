@@ -1,14 +1,9 @@
 with
 
+-- Immutable extract: the loader appends each key once, so there are no versions to reduce.
 source as (
 
     select * from {{ source('web', 'web_sessions') }}
-
-),
-
-latest as (
-
-    {{ latest_version('source', 'session_id') }}
 
 ),
 
@@ -43,7 +38,7 @@ renamed as (
         _source_line,
         _loaded_at
 
-    from latest
+    from source
 
 )
 
