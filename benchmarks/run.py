@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-PHASES = ("generate", "load")
+from benchmarks.phases import PHASES
 
 
 @dataclass
@@ -49,11 +49,11 @@ def run_phase(phase: str, workdir: Path, scale: float) -> Measurement:
 
 def table(measurements: list[Measurement]) -> str:
     header = (
-        f"{'scale':>6} {'phase':<10} {'seconds':>9} {'rows':>13} {'rows/s':>12} {'peak MiB':>9}"
+        f"{'scale':>6} {'phase':<16} {'seconds':>9} {'rows':>13} {'rows/s':>12} {'peak MiB':>9}"
     )
     lines = [header, "-" * len(header)]
     lines += [
-        f"{m.scale:>6g} {m.phase:<10} {m.seconds:>9.1f} {m.rows:>13,} "
+        f"{m.scale:>6g} {m.phase:<16} {m.seconds:>9.1f} {m.rows:>13,} "
         f"{m.rows_per_second:>12,.0f} {m.peak_mib:>9.0f}"
         for m in measurements
     ]
