@@ -29,6 +29,11 @@ def summary(warehouse_path: str) -> str:
             "select schema_name, table_name, estimated_size from duckdb_tables()"
             " order by schema_name, table_name"
         ).fetchall()
+        match_rates = con.execute(
+            "select record_system || ' ' || record_type, account_match_rate,"
+            " person_cross_system_rate from intermediate.int_identity__match_rates"
+            " order by record_system, record_type"
+        ).fetchall()
         quarantined = con.execute(
             "select contract, count(distinct (source_file, source_line)) from raw_meta.quarantine"
             " group by contract order by contract"
@@ -40,6 +45,11 @@ def summary(warehouse_path: str) -> str:
         by_schema.setdefault(schema, []).append(f"{table} ({rows:,} rows)")
     lines = [f"Working warehouse: {warehouse_path}"]
     lines += [f"  {schema}: " + ", ".join(names) for schema, names in by_schema.items()]
+    lines.append("Identity: share of records resolved to an account (found in another system):")
+    lines += [
+        f"  {source}: {account:.1%}" + (f" ({cross:.1%})" if cross is not None else "")
+        for source, account, cross in match_rates
+    ]
     lines.append(
         "Quarantined rows (kept in raw_meta.quarantine with file, line, column and reason): "
         + (", ".join(f"{c} {n}" for c, n in quarantined) or "none")
