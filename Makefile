@@ -50,6 +50,11 @@ dev: install $(DAGSTER_HOME)/dagster.yaml
 bench: install
 	$(BIN)/python -m benchmarks.run
 
+# The dbt docs site (models, columns, tests, lineage) of the warehouse `make demo` built.
+docs: install
+	$(BIN)/dbt docs generate --project-dir dbt_project --profiles-dir dbt_project
+	$(BIN)/dbt docs serve --project-dir dbt_project --profiles-dir dbt_project --port 8080
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
