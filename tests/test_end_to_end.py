@@ -90,7 +90,7 @@ def test_dbt_docs_generate_and_every_model_and_column_is_described(demo_folder, 
             continue
         if not node["description"].strip():
             undocumented.append(unique_id)
-        described = {n for n, c in node["columns"].items() if c["description"].strip()}
+        described = {n.lower() for n, c in node["columns"].items() if c["description"].strip()}
         built = catalog["nodes"].get(unique_id, {}).get("columns", {})
         undocumented += [f"{unique_id}.{c}" for c in built if c.lower() not in described]
     assert not undocumented, undocumented
