@@ -1,0 +1,57 @@
+"""Build metric_values from a semantic manifest on an open DuckDB connection (``python -m``)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from metric_layer.governance import check_semantic_manifest
+from metric_layer.manifest import compile_engine, read_semantic_manifest, with_catalog
+from metric_layer.values import data_time_bounds, plan_queries, write_metric_values
+
+
+def build_metric_values(con: Any, semantic_manifest_path: Path) -> dict[str, Any]:
+    """Check governance, compile every metric x grain x dimension, write metric_values."""
+    started = time.perf_counter()
+    raw = read_semantic_manifest(semantic_manifest_path)
+    check_semantic_manifest(raw)
+    catalog = con.execute("select current_database()").fetchall()[0][0]
+    raw = with_catalog(raw, catalog)
+    engine = compile_engine(raw)
+    bounds = data_time_bounds(con, raw)
+    compile_started = time.perf_counter()
+    queries = plan_queries(engine, raw, bounds)
+    compile_seconds = time.perf_counter() - compile_started
+    stats = write_metric_values(con, queries)
+    stats["compile_seconds"] = round(compile_seconds, 2)
+    stats["total_seconds"] = round(time.perf_counter() - started, 2)
+    return stats
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--warehouse", default=os.environ.get("WAREHOUSE_PATH"))
+    parser.add_argument(
+        "--semantic-manifest",
+        default=str(
+            Path(__file__).resolve().parent.parent
+            / "dbt_project"
+            / "target"
+            / "semantic_manifest.json"
+        ),
+    )
+    args = parser.parse_args()
+    con = duckdb.connect(args.warehouse)
+    try:
+        print(build_metric_values(con, Path(args.semantic_manifest)))
+    finally:
+        con.close()
+
+
+if __name__ == "__main__":
+    main()
