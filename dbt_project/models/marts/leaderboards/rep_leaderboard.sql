@@ -1,0 +1,256 @@
+-- One row per rep and period (month and quarter) with any closed deal, assigned lead or inbound
+-- request: bookings, win rate, speed-to-lead, response time to leads' requests, and the rep's rank
+-- on each among the period's reps (DECISIONLOG.md, "Leaderboards"). Rep names are shown: reps
+-- are employees and the leaderboard is how the team sees who follows up.
+
+with
+
+reps as (
+
+    select * from {{ ref('reps') }}
+
+),
+
+pipeline as (
+
+    select * from {{ ref('pipeline') }}
+
+),
+
+leads as (
+
+    select * from {{ ref('lead_funnel') }}
+
+),
+
+touches as (
+
+    select * from {{ ref('touches') }}
+
+),
+
+grains as (
+
+    select 'month' as period_grain
+    union all
+    select 'quarter' as period_grain
+
+),
+
+-- A request: the buyer called, emailed or asked for a meeting (an inbound sales activity).
+-- Its response: our next outbound sales touch to the same person, by any rep. The request is
+-- the receiving rep's to answer.
+requests as (
+
+    select
+        touch_id,
+        rep_id,
+        person_id,
+        occurred_at
+    from touches
+    where is_sales_touch and initiated_by = 'buyer' and person_id is not null
+
+),
+
+outbound as (
+
+    select
+        person_id,
+        occurred_at
+    from touches
+    where is_sales_touch and initiated_by = 'us' and person_id is not null
+
+),
+
+responses as (
+
+    select
+        requests.touch_id,
+        requests.rep_id,
+        requests.occurred_at,
+        min(outbound.occurred_at) as responded_at
+    from requests
+    left join outbound
+        on
+            requests.person_id = outbound.person_id
+            and outbound.occurred_at > requests.occurred_at
+    group by requests.touch_id, requests.rep_id, requests.occurred_at
+
+),
+
+response_times as (
+
+    select
+        rep_id,
+        occurred_at,
+        responded_at,
+        {{ dbt.datediff('occurred_at', 'responded_at', 'second') }} / 3600.0 as response_hours
+    from responses
+
+),
+
+deal_periods as (
+
+    select
+        grains.period_grain,
+        case grains.period_grain
+            when 'month' then pipeline.closed_month
+            else cast({{ dbt.date_trunc('quarter', 'pipeline.closed_at') }} as date)
+        end as period_start,
+        pipeline.owner_rep_id as rep_id,
+        sum(pipeline.bookings_amount) as bookings_amount,
+        sum(case when pipeline.is_won then 1 else 0 end) as deals_won,
+        sum(case when pipeline.is_lost then 1 else 0 end) as deals_lost
+    from pipeline
+    cross join grains
+    where pipeline.is_closed
+    group by 1, 2, 3
+
+),
+
+lead_periods as (
+
+    select
+        grains.period_grain,
+        cast(
+            case grains.period_grain
+                when 'month' then {{ dbt.date_trunc('month', 'leads.captured_at') }}
+                else {{ dbt.date_trunc('quarter', 'leads.captured_at') }}
+            end as date
+        ) as period_start,
+        leads.owner_rep_id as rep_id,
+        count(*) as leads_assigned,
+        sum(case when leads.is_followed_up then 1 else 0 end) as leads_followed_up,
+        {{ median('leads.hours_to_first_sales_touch') }} as median_speed_to_lead_hours
+    from leads
+    cross join grains
+    where leads.owner_rep_id is not null
+    group by 1, 2, 3
+
+),
+
+request_periods as (
+
+    select
+        grains.period_grain,
+        cast(
+            case grains.period_grain
+                when 'month' then {{ dbt.date_trunc('month', 'response_times.occurred_at') }}
+                else {{ dbt.date_trunc('quarter', 'response_times.occurred_at') }}
+            end as date
+        ) as period_start,
+        response_times.rep_id,
+        count(*) as lead_requests,
+        count(response_times.responded_at) as lead_requests_answered,
+        {{ median('response_times.response_hours') }} as median_response_hours
+    from response_times
+    cross join grains
+    where response_times.rep_id is not null
+    group by 1, 2, 3
+
+),
+
+rep_periods as (
+
+    select
+        period_grain,
+        period_start,
+        rep_id
+    from deal_periods
+    union
+    select
+        period_grain,
+        period_start,
+        rep_id
+    from lead_periods
+    union
+    select
+        period_grain,
+        period_start,
+        rep_id
+    from request_periods
+
+),
+
+joined as (
+
+    select
+        rep_periods.period_grain,
+        cast(rep_periods.period_start as date) as period_start,
+        rep_periods.rep_id,
+        coalesce(deal_periods.bookings_amount, 0) as bookings_amount,
+        coalesce(deal_periods.deals_won, 0) as deals_won,
+        coalesce(deal_periods.deals_lost, 0) as deals_lost,
+        deal_periods.deals_won * 1.0
+        / nullif(deal_periods.deals_won + deal_periods.deals_lost, 0) as win_rate,
+        coalesce(lead_periods.leads_assigned, 0) as leads_assigned,
+        coalesce(lead_periods.leads_followed_up, 0) as leads_followed_up,
+        lead_periods.median_speed_to_lead_hours,
+        coalesce(request_periods.lead_requests, 0) as lead_requests,
+        coalesce(request_periods.lead_requests_answered, 0) as lead_requests_answered,
+        request_periods.median_response_hours
+    from rep_periods
+    left join deal_periods
+        on
+            rep_periods.period_grain = deal_periods.period_grain
+            and rep_periods.period_start = deal_periods.period_start
+            and rep_periods.rep_id = deal_periods.rep_id
+    left join lead_periods
+        on
+            rep_periods.period_grain = lead_periods.period_grain
+            and rep_periods.period_start = lead_periods.period_start
+            and rep_periods.rep_id = lead_periods.rep_id
+    left join request_periods
+        on
+            rep_periods.period_grain = request_periods.period_grain
+            and rep_periods.period_start = request_periods.period_start
+            and rep_periods.rep_id = request_periods.rep_id
+
+),
+
+final as (
+
+    select
+        {{ surrogate_key(['joined.rep_id', 'joined.period_grain', 'joined.period_start']) }}
+            as rep_leaderboard_id,
+        joined.rep_id,
+        reps.rep_name,
+        reps.rep_role,
+        reps.team_name,
+        joined.period_grain,
+        joined.period_start,
+        cast(joined.bookings_amount as decimal(18, 2)) as bookings_amount,
+        cast(joined.deals_won as {{ dbt.type_bigint() }}) as deals_won,
+        cast(joined.deals_lost as {{ dbt.type_bigint() }}) as deals_lost,
+        cast(joined.win_rate as {{ attribution_type_double() }}) as win_rate,
+        cast(joined.leads_assigned as {{ dbt.type_bigint() }}) as leads_assigned,
+        cast(joined.leads_followed_up as {{ dbt.type_bigint() }}) as leads_followed_up,
+        cast(joined.median_speed_to_lead_hours as {{ attribution_type_double() }})
+            as median_speed_to_lead_hours,
+        cast(joined.lead_requests as {{ dbt.type_bigint() }}) as lead_requests,
+        cast(joined.lead_requests_answered as {{ dbt.type_bigint() }}) as lead_requests_answered,
+        cast(joined.median_response_hours as {{ attribution_type_double() }})
+            as median_response_hours,
+        cast(rank() over (
+            partition by joined.period_grain, joined.period_start
+            order by joined.bookings_amount desc
+        ) as {{ dbt.type_bigint() }}) as bookings_rank,
+        cast(rank() over (
+            partition by joined.period_grain, joined.period_start
+            order by joined.win_rate desc nulls last
+        ) as {{ dbt.type_bigint() }}) as win_rate_rank,
+        cast(rank() over (
+            partition by joined.period_grain, joined.period_start
+            order by joined.median_speed_to_lead_hours asc nulls last
+        ) as {{ dbt.type_bigint() }}) as speed_to_lead_rank,
+        cast(rank() over (
+            partition by joined.period_grain, joined.period_start
+            order by joined.median_response_hours asc nulls last
+        ) as {{ dbt.type_bigint() }}) as response_time_rank
+    from joined
+    left join reps
+        on joined.rep_id = reps.rep_id
+
+)
+
+select * from final
