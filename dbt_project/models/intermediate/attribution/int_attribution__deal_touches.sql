@@ -1,7 +1,7 @@
 {{ config(materialized='table') }}
 
--- One row per deal and eligible touch: a touch of the deal's primary person or of anyone at the
--- deal's account, at most `attribution.window_days` before the deal was created and not after it
+-- One row per deal and eligible touch: a touch of the deal's primary person, or a buyer-initiated
+-- touch of anyone at the deal's account, at most `attribution.window_days` before the deal was created and not after it
 -- (DECISIONLOG.md, "Attribution"). A sales touch logged against another deal is not eligible.
 
 {%- set window_days = var('attribution')['window_days'] %}
@@ -51,7 +51,10 @@ touches_of_deal_accounts as (
     inner join touches
         on deals.account_id = touches.account_id
     where
-        touches.occurred_at <= deals.created_at
+        -- A colleague counts when they raised a hand; what we did to a colleague (a badge scan,
+        -- an outbound call) did not bring the deal's own buyer.
+        touches.initiated_by = 'buyer'
+        and touches.occurred_at <= deals.created_at
         and touches.occurred_at
         >= {{ dbt.dateadd('day', -window_days, 'deals.created_at') }}
 
@@ -97,7 +100,7 @@ final as (
         touches.occurred_at,
         touches.person_id as touch_person_id,
         coalesce(touches.person_id = deals.person_id, false) as is_deal_person_touch,
-        {{ dbt.datediff('touches.occurred_at', 'deals.created_at', 'second') }} / 86400.0
+        {{ dbt.datediff('touches.occurred_at', 'deals.created_at', 'second') }} / 86400.0 -- noqa: LT05
             as days_before_deal_created
     from deal_touch_ids
     inner join deals

@@ -59,8 +59,10 @@ final as (
         touch_position = touch_count as is_opportunity_creation_touch,
         cast(days_before_deal_created as {{ attribution_type_double() }})
             as days_before_deal_created,
-        cast({{ attribution_first_touch_weight('touch_position') }} as {{ attribution_type_double() }})
-            as first_touch_weight,
+        cast(
+            {{ attribution_first_touch_weight('touch_position') }}
+            as {{ attribution_type_double() }}
+        ) as first_touch_weight,
         cast(
             {{ attribution_last_touch_weight('touch_position', 'touch_count') }}
             as {{ attribution_type_double() }}
@@ -72,7 +74,9 @@ final as (
             as {{ attribution_type_double() }}
         ) as u_shaped_weight,
         cast(
-            {{ attribution_w_shaped_weight('touch_position', 'touch_count', 'lead_touch_position') }}
+            {{ attribution_w_shaped_weight(
+                'touch_position', 'touch_count', 'lead_touch_position'
+            ) }}
             as {{ attribution_type_double() }}
         ) as w_shaped_weight,
         cast(time_decay_factor / time_decay_factor_total as {{ attribution_type_double() }})

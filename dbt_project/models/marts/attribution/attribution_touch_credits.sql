@@ -57,7 +57,8 @@ final as (
         weighted.attribution_model,
         weighted.attribution_weight,
         cast(
-            deal_touches.deal_amount * weighted.attribution_weight as {{ attribution_type_double() }}
+            deal_touches.deal_amount * weighted.attribution_weight
+            as {{ attribution_type_double() }}
         ) as attributed_pipeline,
         cast(
             deal_touches.deal_bookings_amount * weighted.attribution_weight

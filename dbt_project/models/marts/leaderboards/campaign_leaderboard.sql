@@ -40,7 +40,7 @@ grains as (
 
 ),
 
-credited as (
+attributed_by_grain as (
 
     select
         grains.period_grain,
@@ -50,16 +50,29 @@ credited as (
         end as period_start,
         attributed.campaign_id,
         attributed.attribution_model,
-        sum(attributed.attributed_pipeline) as attributed_pipeline,
-        sum(attributed.attributed_revenue) as attributed_revenue
+        attributed.attributed_pipeline,
+        attributed.attributed_revenue
     from attributed
     cross join grains
     where attributed.campaign_id is not null
-    group by 1, 2, 3, 4
 
 ),
 
-campaign_costs as (
+credited as (
+
+    select
+        period_grain,
+        period_start,
+        campaign_id,
+        attribution_model,
+        sum(attributed_pipeline) as attributed_pipeline,
+        sum(attributed_revenue) as attributed_revenue
+    from attributed_by_grain
+    group by period_grain, period_start, campaign_id, attribution_model
+
+),
+
+costs_by_grain as (
 
     select
         grains.period_grain,
@@ -68,11 +81,22 @@ campaign_costs as (
             else cast({{ dbt.date_trunc('quarter', 'costs.cost_month') }} as date)
         end as period_start,
         costs.campaign_id,
-        sum(costs.amount) as cost
+        costs.amount
     from costs
     cross join grains
     where costs.campaign_id is not null
-    group by 1, 2, 3
+
+),
+
+campaign_costs as (
+
+    select
+        period_grain,
+        period_start,
+        campaign_id,
+        sum(amount) as campaign_cost
+    from costs_by_grain
+    group by period_grain, period_start, campaign_id
 
 ),
 
@@ -101,7 +125,7 @@ scored as (
         attribution_models.attribution_model,
         coalesce(credited.attributed_pipeline, 0) as attributed_pipeline,
         coalesce(credited.attributed_revenue, 0) as attributed_revenue,
-        coalesce(campaign_costs.cost, 0) as cost
+        coalesce(campaign_costs.campaign_cost, 0) as campaign_cost
     from campaign_periods
     cross join attribution_models
     left join credited
@@ -134,16 +158,18 @@ final as (
         scored.attribution_model,
         cast(scored.attributed_pipeline as {{ attribution_type_double() }}) as attributed_pipeline,
         cast(scored.attributed_revenue as {{ attribution_type_double() }}) as attributed_revenue,
-        cast(scored.cost as decimal(18, 2)) as cost,
-        cast(scored.attributed_revenue / nullif(scored.cost, 0) as {{ attribution_type_double() }})
-            as roi,
+        cast(scored.campaign_cost as decimal(18, 2)) as campaign_cost,
+        cast(
+            scored.attributed_revenue / nullif(scored.campaign_cost, 0)
+            as {{ attribution_type_double() }}
+        ) as roi,
         cast(rank() over (
             partition by scored.period_grain, scored.period_start, scored.attribution_model
             order by scored.attributed_revenue desc
         ) as {{ dbt.type_bigint() }}) as attributed_revenue_rank,
         cast(rank() over (
             partition by scored.period_grain, scored.period_start, scored.attribution_model
-            order by scored.attributed_revenue / nullif(scored.cost, 0) desc nulls last
+            order by scored.attributed_revenue / nullif(scored.campaign_cost, 0) desc nulls last
         ) as {{ dbt.type_bigint() }}) as roi_rank
     from scored
     left join campaigns

@@ -73,7 +73,7 @@ responses as (
     left join outbound
         on
             requests.person_id = outbound.person_id
-            and outbound.occurred_at > requests.occurred_at
+            and requests.occurred_at < outbound.occurred_at
     group by requests.touch_id, requests.rep_id, requests.occurred_at
 
 ),
@@ -84,7 +84,7 @@ response_times as (
         rep_id,
         occurred_at,
         responded_at,
-        {{ dbt.datediff('occurred_at', 'responded_at', 'second') }} / 3600.0 as response_hours
+        {{ dbt.datediff('occurred_at', 'responded_at', 'second') }} / 3600.0 as response_hours -- noqa: LT05
     from responses
 
 ),
@@ -104,7 +104,7 @@ deal_periods as (
     from pipeline
     cross join grains
     where pipeline.is_closed
-    group by 1, 2, 3
+    group by 1, 2, 3 -- noqa: AM06
 
 ),
 
@@ -125,7 +125,7 @@ lead_periods as (
     from leads
     cross join grains
     where leads.owner_rep_id is not null
-    group by 1, 2, 3
+    group by 1, 2, 3 -- noqa: AM06
 
 ),
 
@@ -146,7 +146,7 @@ request_periods as (
     from response_times
     cross join grains
     where response_times.rep_id is not null
-    group by 1, 2, 3
+    group by 1, 2, 3 -- noqa: AM06
 
 ),
 
@@ -178,6 +178,8 @@ joined as (
         rep_periods.period_grain,
         cast(rep_periods.period_start as date) as period_start,
         rep_periods.rep_id,
+        lead_periods.median_speed_to_lead_hours,
+        request_periods.median_response_hours,
         coalesce(deal_periods.bookings_amount, 0) as bookings_amount,
         coalesce(deal_periods.deals_won, 0) as deals_won,
         coalesce(deal_periods.deals_lost, 0) as deals_lost,
@@ -185,10 +187,8 @@ joined as (
         / nullif(deal_periods.deals_won + deal_periods.deals_lost, 0) as win_rate,
         coalesce(lead_periods.leads_assigned, 0) as leads_assigned,
         coalesce(lead_periods.leads_followed_up, 0) as leads_followed_up,
-        lead_periods.median_speed_to_lead_hours,
         coalesce(request_periods.lead_requests, 0) as lead_requests,
-        coalesce(request_periods.lead_requests_answered, 0) as lead_requests_answered,
-        request_periods.median_response_hours
+        coalesce(request_periods.lead_requests_answered, 0) as lead_requests_answered
     from rep_periods
     left join deal_periods
         on
