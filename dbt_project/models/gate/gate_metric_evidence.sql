@@ -1,0 +1,230 @@
+{#-
+    One row per metric: the evidence the GX suites judge (expectations/). Only matured countings
+    (whole window before the as-of time) count. evidence_error says why evidence could not be
+    computed (no entities, too few periods, no series): such a metric is blocked, never passed.
+-#}
+{{ config(materialized='table', schema='gate') }}
+
+{%- set gate = var('gate') %}
+
+with
+
+definitions as (
+    select * from {{ ref('gate_metric_definitions') }}
+),
+
+reach as (
+    select * from {{ ref('gate_entity_reach') }}
+    where is_matured
+),
+
+periods as (
+    select * from {{ ref('gate_metric_evidence_periods') }}
+    where is_matured
+),
+
+series as (
+    select * from {{ ref('gate_metric_series') }}
+    where is_complete
+),
+
+-- Per metric and entity: reached anything? its value (mean over its countings)
+entity_outcomes as (
+    select
+        metric_name,
+        entity_type,
+        entity_id,
+        avg(entity_value) as entity_value,
+        bool_or(is_buyer_act) as is_buyer_act,
+        bool_or(revenue_event_id is not null) as has_reached
+    from reach
+    group by metric_name, entity_type, entity_id
+),
+
+revenue_events as (
+    select distinct metric_name, revenue_event_id, revenue_amount
+    from reach
+    where revenue_event_id is not null
+),
+
+overall as (
+    select
+        outcomes.metric_name,
+        count(*) as counted_entities,
+        count(*) filter (where outcomes.has_reached) as entities_reached,
+        count(outcomes.entity_value) as entities_with_value,
+        avg(case when outcomes.is_buyer_act then 1.0 else 0.0 end) as buyer_act_share,
+        median(outcomes.entity_value) as median_entity_value,
+        (select coalesce(sum(revenue_amount), 0) from revenue_events
+            where revenue_events.metric_name = outcomes.metric_name) as revenue_reached
+    from entity_outcomes as outcomes
+    where outcomes.metric_name not like '\_\_population\_\_%' escape '\'
+    group by outcomes.metric_name
+),
+
+-- Metrics with a per-entity value: entities better than the median against the rest
+-- (when nothing is strictly better than the median, at-or-above against below).
+value_split as (
+    select
+        outcomes.metric_name,
+        case
+            when outcomes.entity_value > overall.median_entity_value then 'better'
+            when max(outcomes.entity_value) over (partition by outcomes.metric_name) > overall.median_entity_value then 'worse'
+            when outcomes.entity_value >= overall.median_entity_value and min(outcomes.entity_value) over (partition by outcomes.metric_name) < overall.median_entity_value then 'better'
+            else 'worse'
+        end as side,
+        outcomes.has_reached
+    from entity_outcomes as outcomes
+    inner join overall on overall.metric_name = outcomes.metric_name
+    where outcomes.entity_value is not null
+),
+
+-- Count metrics: the counted entities against the population's entities the metric did not count.
+population as (
+    select
+        replace(metric_name, '__population__', '') as entity_type,
+        entity_id,
+        has_reached
+    from entity_outcomes
+    where metric_name like '\_\_population\_\_%' escape '\'
+),
+
+counted_split as (
+    select
+        counted.metric_name,
+        'better' as side,
+        counted.has_reached
+    from entity_outcomes as counted
+    where counted.metric_name not like '\_\_population\_\_%' escape '\'
+    union all
+    select
+        metrics.metric_name,
+        'worse' as side,
+        population.has_reached
+    from (select distinct metric_name, entity_type from entity_outcomes) as metrics
+    inner join population on population.entity_type = metrics.entity_type
+    where metrics.metric_name not like '\_\_population\_\_%' escape '\'
+        and not exists (
+            select 1 from entity_outcomes as counted
+            where counted.metric_name = metrics.metric_name
+                and counted.entity_id = population.entity_id
+        )
+),
+
+sides as (
+    select metric_name, 'better_than_median_vs_rest' as lift_basis, side, has_reached from value_split
+    union all
+    select split.metric_name, 'counted_vs_not_counted' as lift_basis, split.side, split.has_reached
+    from counted_split as split
+    inner join overall on overall.metric_name = split.metric_name
+    where overall.entities_with_value = 0
+),
+
+lift as (
+    select
+        metric_name,
+        max(lift_basis) as lift_basis,
+        avg(case when has_reached then 1.0 else 0.0 end) filter (where side = 'better') as better_share_linked,
+        avg(case when has_reached then 1.0 else 0.0 end) filter (where side = 'worse') as rest_share_linked
+    from sides
+    group by metric_name
+),
+
+period_summary as (
+    select
+        metric_name,
+        count(*) as periods,
+        count(*) filter (where is_link_holding) as periods_linked
+    from periods
+    group by metric_name
+),
+
+correlations as (
+    {%- for lag in range(gate['max_lag_months'] + 1) %}
+    select metric_name, {{ lag }} as lag_months, corr(metric_value, bookings_lag_{{ lag }}) as correlation,
+        count(bookings_lag_{{ lag }}) as series_periods
+    from series
+    group by metric_name
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+),
+
+best_lag as (
+    select
+        metric_name,
+        arg_max(lag_months, coalesce(correlation, -2) * 10 - lag_months * 0.001) as best_lag_months,
+        max(correlation) as best_lag_correlation,
+        min(series_periods) as series_periods
+    from correlations
+    group by metric_name
+),
+
+evidence as (
+    select
+        definitions.*,
+        {{ gate['attribution_window_days'] }} as attribution_window_days,
+        case definitions.entity_type
+            {%- for entity, share in gate['min_share_linked'].items() %}
+            when '{{ entity }}' then {{ share }}
+            {%- endfor %}
+        end as min_share_linked,
+        coalesce(overall.counted_entities, 0) as counted_entities,
+        coalesce(overall.entities_reached, 0) as entities_reached,
+        coalesce(overall.revenue_reached, 0) as revenue_reached,
+        overall.entities_reached * 1.0 / nullif(overall.counted_entities, 0) as share_linked,
+        -- The bottom line's share: for a rate or a time, the entities it counts as success (the
+        -- better side); for a count, every counted entity.
+        case
+            when lift.lift_basis = 'better_than_median_vs_rest' then lift.better_share_linked
+            else overall.entities_reached * 1.0 / nullif(overall.counted_entities, 0)
+        end as bottom_line_share_linked,
+        coalesce(period_summary.periods, 0) as periods,
+        coalesce(period_summary.periods_linked, 0) as periods_linked,
+        period_summary.periods_linked * 1.0 / nullif(period_summary.periods, 0) as share_of_periods_linked,
+        lift.lift_basis,
+        lift.better_share_linked,
+        lift.rest_share_linked,
+        overall.buyer_act_share,
+        case
+            when lift.better_share_linked > 0 and lift.rest_share_linked = 0 then 100.0
+            when lift.rest_share_linked > 0 then least(lift.better_share_linked / lift.rest_share_linked, 100.0)
+        end as buyer_response_lift,
+        best_lag.best_lag_months,
+        best_lag.best_lag_correlation,
+        coalesce(best_lag.series_periods, 0) as series_periods
+    from definitions
+    left join overall on overall.metric_name = definitions.metric_name
+    left join period_summary on period_summary.metric_name = definitions.metric_name
+    left join lift on lift.metric_name = definitions.metric_name
+    left join best_lag on best_lag.metric_name = definitions.metric_name
+),
+
+final as (
+    select
+        *,
+        -- The buyers' question: the metric counts what buyers did; or, for a metric of our own
+        -- behaviour, it measures how we answer what buyers did (most counted entities began with
+        -- a buyer's act: a form, a ticket), or buyers measurably respond to it (lift).
+        coalesce(
+            declared_subject = 'buyers'
+            or (declared_subject = 'us' and buyer_act_share >= {{ gate['min_buyer_act_share'] }})
+            or (declared_subject = 'us' and buyer_response_lift >= {{ gate['min_buyer_response_lift'] }}),
+            false
+        ) as answers_to_buyers,
+        case
+            when is_revenue_metric then null
+            when entity_type = 'none' and series_periods < {{ gate['min_periods'] }}
+                then 'only ' || series_periods || ' complete months of the series beside bookings (need {{ gate['min_periods'] }})'
+            when entity_type = 'none' and best_lag_correlation is null
+                then 'the series does not vary, so no correlation with bookings can be computed'
+            when entity_type <> 'none' and counted_entities = 0
+                then 'no counted entities whose ' || attribution_window_days || '-day window has passed'
+            when entity_type <> 'none' and periods < {{ gate['min_periods'] }}
+                then 'only ' || periods || ' matured months with counted entities (need {{ gate['min_periods'] }})'
+        end as evidence_error
+    from evidence
+)
+
+select * from final
