@@ -9,6 +9,7 @@ SEED ?= 42
 
 export EXTRACTS_DIR ?= $(CURDIR)/data/extracts
 export WAREHOUSE_PATH ?= $(CURDIR)/data/warehouse/warehouse.duckdb
+export PUBLISHED_PATH ?= $(CURDIR)/data/published/metrics.duckdb
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export DAGSTER_DBT_PARSE_PROJECT_ON_LOAD := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)

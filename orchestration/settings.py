@@ -9,6 +9,7 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DEFAULTS = {
     "EXTRACTS_DIR": PROJECT_ROOT / "data" / "extracts",
     "WAREHOUSE_PATH": PROJECT_ROOT / "data" / "warehouse" / "warehouse.duckdb",
+    "PUBLISHED_PATH": PROJECT_ROOT / "data" / "published" / "metrics.duckdb",
 }
 
 

@@ -1,0 +1,119 @@
+"""The published warehouse: one read-only DuckDB file for analysts and BI tools.
+
+What it holds is ``publishing/publication.yml`` (the BI contract). The asset depends on every
+table the spec reads, keyed ``[schema, table]`` like the ingest and dbt assets, so enabling a table
+in the spec is all it takes for the asset to wait for the model that builds it.
+"""
+
+import json
+from collections.abc import Iterable
+
+import dagster as dg
+import duckdb
+from dagster_duckdb import DuckDBResource
+
+from orchestration.defs.ingest.assets import WRITER_POOL
+from orchestration.defs.publish.resources import PublishedWarehouse
+from publishing import PublicationSpec, PublishError, PublishReport, load_spec, publish
+
+PUBLISHED_METRICS = dg.AssetKey(["published", "metrics_duckdb"])
+
+
+def tables_read(sql: str) -> set[tuple[str, str]]:
+    """Every schema-qualified table a select reads, from DuckDB's own parse tree.
+
+    Unqualified names are CTEs (or the working warehouse's main schema, which holds nothing).
+    """
+    with duckdb.connect() as connection:
+        tree = json.loads(
+            connection.execute("select json_serialize_sql(?)", [sql]).fetchall()[0][0]
+        )
+    if tree.get("error"):
+        raise ValueError(f"cannot parse {sql!r}: {tree.get('error_message')}")
+    found: set[tuple[str, str]] = set()
+    pending: list[object] = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            if node.get("type") == "BASE_TABLE" and node.get("schema_name"):
+                found.add((node["schema_name"], node["table_name"]))
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return found
+
+
+def upstream_keys(spec: PublicationSpec) -> list[dg.AssetKey]:
+    """The assets whose tables a publish copies (enabled tables) or scans for person names."""
+    queries: Iterable[str] = [t.source_sql for t in spec.tables]
+    queries = [*queries, *(source.sql for source in spec.name_sources)]
+    return sorted({dg.AssetKey([s, t]) for q in queries for s, t in tables_read(q)})
+
+
+SPEC = load_spec()
+
+
+@dg.asset(
+    key=PUBLISHED_METRICS,
+    group_name="published",
+    deps=upstream_keys(SPEC),
+    kinds={"duckdb"},
+    owners=["team:data-platform"],
+    pool=WRITER_POOL,
+    description="The read-only DuckDB file analysts and BI tools open (PUBLISHED_PATH): the "
+    "tables of publishing/publication.yml, checked against their contract and for personal data, "
+    "written in DuckDB 1.1's storage format and swapped in atomically. A refused publish keeps "
+    "the previous file.",
+    metadata={
+        "spec": dg.MetadataValue.path("publishing/publication.yml"),
+        "published_tables": [t.target for t in SPEC.tables],
+        "disabled_in_spec": list(SPEC.skipped),
+    },
+)
+def metrics_duckdb(
+    context: dg.AssetExecutionContext, warehouse: DuckDBResource, published: PublishedWarehouse
+) -> dg.MaterializeResult:
+    # publish() opens the working file read-only itself; this step opens nothing else.
+    try:
+        report = publish(
+            warehouse.database,
+            published.file,
+            SPEC,
+            keep_versions=published.keep_versions,
+            run_id=context.run_id,
+        )
+    except PublishError as error:
+        raise dg.Failure(
+            description=f"publish refused, {published.file} is unchanged: {error}",
+            metadata={"published_path": dg.MetadataValue.path(str(published.file))},
+        ) from error
+    context.log.info(
+        f"published {report.version} to {report.published_path}: "
+        f"{sum(report.row_counts.values()):,} rows in {len(report.row_counts)} tables, "
+        f"{report.file_size_bytes / 1e6:.1f} MB in {report.duration_seconds:.2f}s"
+    )
+    return dg.MaterializeResult(metadata=report_metadata(report, SPEC))
+
+
+def report_metadata(report: PublishReport, spec: PublicationSpec) -> dict[str, object]:
+    descriptions = {t.target: t.description for t in spec.tables}
+    table = ["| table | rows | description |", "|---|---:|---|"]
+    table += [
+        f"| {name} | {count:,} | {descriptions.get(name, '')} |"
+        for name, count in report.row_counts.items()
+    ]
+    return {
+        "published_path": dg.MetadataValue.path(str(report.published_path)),
+        "version": report.version,
+        "tables": dg.MetadataValue.md("\n".join(table)),
+        "dagster/row_count": sum(report.row_counts.values()),
+        **{f"rows/{name}": count for name, count in report.row_counts.items()},
+        "file_size_bytes": report.file_size_bytes,
+        "file_size_mb": round(report.file_size_bytes / 1e6, 2),
+        "duration_seconds": report.duration_seconds,
+        "retained_versions": [path.name for path in report.retained_versions],
+        "storage_version": report.storage_version,
+        "disabled_in_spec": list(report.skipped_tables),
+        "source_sha256": report.source_sha256,
+        "spec_sha256": report.spec_sha256,
+    }

@@ -1,0 +1,298 @@
+"""The published-warehouse asset in Dagster: built with the warehouse, read safely during a rebuild.
+
+One small demo company (its last weekly drop held back) is built in process once per module with
+the ``build_warehouse`` job; a second run loads the held-back drop and republishes while eight
+reader processes query the published file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from dagster_duckdb import DuckDBResource
+
+from orchestration.definitions import defs as load_definitions
+from orchestration.defs.jobs import build_warehouse
+from orchestration.defs.publish.assets import PUBLISHED_METRICS, metrics_duckdb, tables_read
+from orchestration.defs.publish.resources import PublishedWarehouse
+from orchestration.settings import DBT_PROJECT_DIR
+from publishing import load_spec
+from publishing.versions import retained_versions
+
+SCALE = 0.2
+READERS = 8
+HELD_BACK = "held_back"
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """The demo company's extracts, with its last weekly drop moved aside for a second run."""
+    from sources.demo import generate
+
+    folder = tmp_path_factory.mktemp("publish_asset")
+    extracts = folder / "extracts"
+    report = generate(extracts, scale=SCALE, seed=42)
+    last_drop = max(path.stem for path in report.files)
+    for path in report.files:
+        if path.stem == last_drop:
+            target = folder / HELD_BACK / path.relative_to(extracts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            path.rename(target)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def env(folder):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EXTRACTS_DIR", str(folder / "extracts"))
+        patch.setenv("WAREHOUSE_PATH", str(folder / "warehouse" / "warehouse.duckdb"))
+        patch.setenv("PUBLISHED_PATH", str(folder / "published" / "metrics.duckdb"))
+        yield {
+            "working": folder / "warehouse" / "warehouse.duckdb",
+            "published": folder / "published" / "metrics.duckdb",
+        }
+
+
+def run_build() -> dg.ExecuteInProcessResult:
+    job = load_definitions().resolve_job_def(build_warehouse.name)
+    return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+
+
+def failed_steps(result: dg.ExecuteInProcessResult) -> list[str]:
+    return [event.step_key for event in result.all_events if event.is_step_failure]
+
+
+@pytest.fixture(scope="module")
+def first_build(env) -> dg.ExecuteInProcessResult:
+    result = run_build()
+    assert result.success, f"failed steps: {failed_steps(result)}"
+    return result
+
+
+def publication(published: Path) -> tuple[str, dict[str, int]]:
+    with duckdb.connect(str(published), read_only=True) as connection:
+        rows = connection.execute(
+            "select version, table_name, row_count from publication"
+        ).fetchall()
+    assert len({version for version, _, _ in rows}) == 1
+    return rows[0][0], {table: count for _, table, count in rows}
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_publish_asset_waits_for_every_table_the_spec_reads():
+    defs = load_definitions()
+    specs = {spec.key: spec for spec in defs.resolve_all_asset_specs()}
+    asset = specs[PUBLISHED_METRICS]
+    assert asset.group_name == "published"
+    deps = {dep.asset_key for dep in asset.deps}
+    spec = load_spec()
+    for table in spec.tables:
+        for schema, name in tables_read(table.source_sql):
+            assert dg.AssetKey([schema, name]) in deps, table.target
+    # Every table the spec reads is built by an asset of this code location, not a stub.
+    assert deps <= {key for key, s in specs.items() if key != PUBLISHED_METRICS}
+    assert metrics_duckdb.op.pool == "duckdb_writer"
+
+
+def test_exposure_lists_every_dbt_model_the_published_file_reads_and_has_an_owner(tmp_path):
+    subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "parse", "--project-dir", str(DBT_PROJECT_DIR)]
+        + ["--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path), "--quiet"]
+        + ["--log-path", str(tmp_path / "logs")],
+        env={**os.environ, "WAREHOUSE_PATH": str(tmp_path / "warehouse.duckdb")},
+        check=True,
+        capture_output=True,
+    )
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    models = {
+        (node["schema"], node["alias"]): unique_id
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "model"
+    }
+    read = {key for table in load_spec().tables for key in tables_read(table.source_sql)}
+    exposure = manifest["exposures"]["exposure.shared_metrics.published_metrics_duckdb"]
+    assert set(exposure["depends_on"]["nodes"]) == {models[key] for key in read if key in models}
+    for name, each in manifest["exposures"].items():
+        assert each["owner"].get("email") and each["owner"].get("name"), name
+
+
+def test_tables_read_finds_joins_and_subqueries_but_not_ctes():
+    sql = """
+        with recent as (select * from marts.mrr)
+        select v.* from metric_layer.metric_values v
+        join gate.metric_status s using (metric_name)
+        where s.metric_name in (select metric_name from metric_layer.metric_catalog)
+          and exists (select 1 from recent)
+    """
+    assert tables_read(sql) == {
+        ("marts", "mrr"),
+        ("metric_layer", "metric_values"),
+        ("gate", "metric_status"),
+        ("metric_layer", "metric_catalog"),
+    }
+
+
+def test_build_publishes_every_spec_table_with_the_working_row_counts(env, first_build):
+    spec = load_spec()
+    [materialization] = first_build.asset_materializations_for_node("published__metrics_duckdb")
+    metadata = materialization.metadata
+    version, counts = publication(env["published"])
+    assert set(counts) == {table.target for table in spec.tables}
+    assert metadata["version"].value == version
+    assert metadata["file_size_bytes"].value == env["published"].stat().st_size
+    assert metadata["dagster/row_count"].value == sum(counts.values())
+    with duckdb.connect(str(env["working"]), read_only=True) as working:
+        for table in spec.tables:
+            source = working.execute(f"select count(*) from ({table.source_sql})").fetchall()
+            assert counts[table.target] == source[0][0], table.target
+    # BI tools see schemas named for what they hold, never one named like the file.
+    schemas = {target.split(".")[0] for target in counts}
+    assert "metrics" not in schemas
+
+
+def test_published_file_holds_no_blocked_metric_values(env, first_build):
+    with duckdb.connect(str(env["working"]), read_only=True) as working:
+        has_gate = working.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'gate' "
+            "and table_name = 'metric_status'"
+        ).fetchall()[0][0]
+        if not has_gate:
+            pytest.skip("the revenue-link gate (gate.metric_status) is not built yet")
+        blocked = {
+            name
+            for (name,) in working.execute(
+                "select metric_name from gate.metric_status where status = 'blocked'"
+            ).fetchall()
+        }
+    with duckdb.connect(str(env["published"]), read_only=True) as published:
+        values = {
+            name
+            for (name,) in published.execute(
+                "select distinct metric_name from metric_layer.metric_values"
+            ).fetchall()
+        }
+    assert values, "no certified metric was published"
+    assert not values & blocked
+
+
+def read_in_a_loop(published: str, ready, stop, results) -> None:
+    """One reader: reopen the file each time, check every table against its publication row."""
+    reads, errors, versions = 0, [], {}
+    ready.set()
+    while not stop.is_set():
+        try:
+            with duckdb.connect(published, read_only=True) as connection:
+                rows = connection.execute(
+                    "select version, table_name, row_count from publication"
+                ).fetchall()
+                tables = {
+                    f"{schema}.{name}"
+                    for schema, name in connection.execute(
+                        "select schema_name, table_name from duckdb_tables() "
+                        "where schema_name <> 'main'"
+                    ).fetchall()
+                }
+                if len({version for version, _, _ in rows}) != 1:
+                    errors.append(f"publication mixes versions: {rows}")
+                if tables != {table for _, table, _ in rows}:
+                    errors.append(f"tables {sorted(tables)} differ from the publication {rows}")
+                for version, table, expected in rows:
+                    actual = connection.execute(f"select count(*) from {table}").fetchall()[0][0]
+                    if actual != expected:
+                        errors.append(f"{version} {table}: {actual} rows, publication {expected}")
+                versions[rows[0][0]] = versions.get(rows[0][0], 0) + 1
+                reads += 1
+        except duckdb.Error as error:
+            errors.append(f"{type(error).__name__}: {error}")
+    results.put((reads, errors, versions))
+
+
+def test_readers_never_fail_or_see_a_mix_while_the_warehouse_rebuilds(env, folder, first_build):
+    first_version, first_counts = publication(env["published"])
+    context = multiprocessing.get_context("spawn")
+    results, stop = context.Queue(), context.Event()
+    ready = [context.Event() for _ in range(READERS)]
+    readers = [
+        context.Process(target=read_in_a_loop, args=(str(env["published"]), event, stop, results))
+        for event in ready
+    ]
+    for reader in readers:
+        reader.start()
+    try:
+        assert all(event.wait(timeout=120) for event in ready)
+        # A new weekly drop lands: load it, rebuild every model, publish again.
+        for path in (folder / HELD_BACK).rglob("*.*"):
+            target = folder / "extracts" / path.relative_to(folder / HELD_BACK)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, target)
+        started = time.monotonic()
+        second = run_build()
+        rebuild_seconds = time.monotonic() - started
+        time.sleep(1)  # every reader reads the new version a few times
+    finally:
+        stop.set()
+        outcomes = [results.get(timeout=120) for _ in readers]
+        for reader in readers:
+            reader.join(timeout=30)
+    assert second.success, f"failed steps: {failed_steps(second)}"
+
+    second_version, second_counts = publication(env["published"])
+    reads = sum(reads for reads, _, _ in outcomes)
+    errors = [error for _, reader_errors, _ in outcomes for error in reader_errors]
+    versions_read = set().union(*(versions for _, _, versions in outcomes))
+    print(
+        f"\nrebuild and publish in {rebuild_seconds:.1f}s while {READERS} readers made {reads} "
+        f"consistent reads of versions {sorted(versions_read)}"
+    )
+    assert errors == []
+    assert second_version != first_version
+    assert second_counts != first_counts  # the new drop changed the published numbers
+    assert {first_version, second_version} <= versions_read
+    assert all(reads > 0 for reads, _, _ in outcomes)
+    assert first_version in {
+        path.name.rsplit(".", 1)[-1] for path in retained_versions(env["published"])
+    }
+
+
+def test_a_refused_publish_keeps_the_previous_file(env, first_build):
+    published = env["published"]
+    before_sha, (before_version, _) = file_sha256(published), publication(published)
+    resources = {
+        "warehouse": DuckDBResource(database=str(env["working"])),
+        "published": PublishedWarehouse(path=str(published)),
+    }
+    # A mart drifts from the BI contract: the column's type changes under it.
+    with duckdb.connect(str(env["working"])) as working:
+        working.execute("alter table marts.mrr alter column active_subscription_count type bigint")
+    try:
+        result = dg.materialize([metrics_duckdb], resources=resources, raise_on_error=False)
+    finally:
+        with duckdb.connect(str(env["working"])) as working:
+            working.execute(
+                "alter table marts.mrr alter column active_subscription_count type integer"
+            )
+    assert not result.success
+    failure = next(event for event in result.all_events if event.is_step_failure)
+    message = failure.step_failure_data.error.message
+    assert "marts.mrr.active_subscription_count" in message and "unchanged" in message
+    assert file_sha256(published) == before_sha
+    assert publication(published)[0] == before_version
+    assert not list(published.parent.glob("*.building-*"))
+
+    # Once the source agrees with the contract again, the next publish goes through.
+    assert dg.materialize([metrics_duckdb], resources=resources).success
+    assert publication(published)[0] != before_version
