@@ -3,6 +3,8 @@
     the one declarative mapping (macros/gate/gate_metric_entities.sql). Aggregates (entity none)
     and revenue metrics count no entity here (see gate_metric_series). Rows of the comparison
     populations (`__population__<entity>`) sit beside them, for the buyer-response lift.
+    A row per metric, entity, person through whom it is counted and moment (repeated identical
+    countings, e.g. two touches at the same second, count once).
 -#}
 {{ config(materialized='table', schema='gate') }}
 
@@ -15,7 +17,7 @@ counted as (
     union all
     {%- endif %}
     {%- set first.done = true %}
-    select
+    select distinct
         '{{ m.metric }}' as metric_name,
         '{{ m.entity }}' as entity_type,
         cast({{ m.id }} as varchar) as entity_id,

@@ -75,6 +75,7 @@ final as (
         counted.metric_name,
         counted.entity_type,
         counted.entity_id,
+        counted.via_person_id,
         counted.counted_at,
         counted.counted_month,
         counted.entity_value,

@@ -35,6 +35,36 @@ mapping as (
     union all
     {%- endif %}
     {%- endfor %}
+),
+
+-- Metrics the metric layer defines that the mapping does not list: judged too, with entity
+-- 'unmapped' (no evidence can be computed, so they are blocked until they are mapped).
+{%- set mapped = gate_metric_entities() | map(attribute='metric') | list %}
+{%- set unmapped = declared.keys() | reject('in', mapped) | sort %}
+
+unmapped as (
+    {%- for name in unmapped %}
+        {%- set meta = declared[name] %}
+        {%- set link = meta.get('revenue_link') or {} %}
+    select
+        '{{ name }}' as metric_name,
+        'unmapped' as entity_type,
+        {{ "'" ~ link.entity ~ "'" if link.get('entity') else 'cast(null as varchar)' }} as declared_entity_type,
+        {{ "'" ~ meta.subject ~ "'" if meta.get('subject') else 'cast(null as varchar)' }} as declared_subject,
+        {{ "'" ~ meta.direction ~ "'" if meta.get('direction') else 'cast(null as varchar)' }} as direction,
+        {{ "'" ~ (meta.owner_team or '') ~ "'" }} as owner_team,
+        true as is_declared_in_metric_layer,
+        false as is_revenue_metric,
+        '' as counted_in_model
+    union all
+    {%- endfor %}
+    select * from mapping where false
+),
+
+final as (
+    select * from mapping
+    union all
+    select * from unmapped
 )
 
-select * from mapping
+select * from final

@@ -215,6 +215,8 @@ final as (
         ) as answers_to_buyers,
         case
             when is_revenue_metric then null
+            when entity_type = 'unmapped'
+                then 'the gate''s mapping (macros/gate/gate_metric_entities.sql) does not say which entities it counts'
             when entity_type = 'none' and series_periods < {{ gate['min_periods'] }}
                 then 'only ' || series_periods || ' complete months of the series beside bookings (need {{ gate['min_periods'] }})'
             when entity_type = 'none' and best_lag_correlation is null
