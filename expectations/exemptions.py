@@ -23,18 +23,9 @@ class Exemption:
         return today <= self.expires
 
 
-EXEMPTIONS: tuple[Exemption, ...] = (
-    Exemption(
-        metric="leads_never_followed_up",
-        reason=(
-            "Counts the leads nobody called: by design they do not reach revenue (0 of them did), "
-            "which is the point of the metric; it is the complement of lead_follow_up_rate, which "
-            "the gate certifies. A direction-aware bottom-line check would replace this exemption."
-        ),
-        approver="VP Revenue Operations",
-        expires=dt.date(2027, 3, 31),
-    ),
-)
+# None in force: the gate's evidence decides every metric (tests/test_revenue_gate.py shows the
+# mechanism with an exemption of its own).
+EXEMPTIONS: tuple[Exemption, ...] = ()
 
 
 def active_exemptions(

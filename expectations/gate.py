@@ -1,34 +1,37 @@
 """The revenue-link gate: Great Expectations suites as code, run on the evidence dbt computes.
 
 dbt (``models/gate/``) computes one evidence row per metric (``gate.gate_metric_evidence``). Here
-each metric gets a suite with one expectation per question of the vanity test (PRODUCT.md):
+one suite per question of the vanity test (PRODUCT.md) judges every metric's row at once:
 
-- ``bottom_line``: the entities it counts reach revenue (revenue reached > 0 and share linked at
-  least the entity's threshold); for aggregates, the monthly series correlates with bookings at
-  some lag. Revenue metrics pass by definition (declared, not measured).
-- ``reproducible``: the link holds in enough periods; the metric's values are the same for the
-  same inputs (a stored hash per input fingerprint, ``gate.metric_value_history``).
-- ``buyers``: it counts what buyers did, or how we answer what buyers did (DECISIONLOG.md).
-- ``evidence``: the evidence could be computed at all (bad input is blocked, never passed).
+- ``evidence``: the evidence could be computed at all (bad input is blocked, never passed), and
+  every metric of the metric layer has a row.
+- ``bottom_line``: by the row's ``bottom_line_basis``: a count's entities reach revenue (revenue
+  reached > 0 and the share linked at least the entity's threshold); a rate's or a time's better
+  side does; a count of what should be fewer (lower_is_better) is linked through the contrast (the
+  entities it does not count reach revenue, ``min_contrast_lift`` times as often as the ones it
+  counts); an aggregate's monthly series correlates with bookings at some lag; revenue metrics
+  pass by definition.
+- ``reproducible``: the link holds in enough months; the same inputs give the same values (a
+  stored hash per input fingerprint, ``gate.metric_value_history``).
+- ``buyers``: it counts what buyers did, or how we answer them (DECISIONLOG.md).
 
-Thresholds come from the ``gate:`` var in ``dbt_project/dbt_project.yml``, the same block dbt used.
-Every run builds the Data Docs (``expectations/gx/uncommitted/data_docs``).
+Each expectation reaches the rows it concerns with a ``row_condition``, and its unexpected rows
+(``unexpected_index_column_names=["metric_name"]``) say which metrics failed it. Thresholds come
+from the ``gate:`` var in ``dbt_project/dbt_project.yml``, the block dbt used.
 
-The duckdb-engine trap (GX issue #11579): GX 1.24 runs a query inside ``with get_connection()``
-and reads the SQLAlchemy result *after* the connection closed; duckdb-engine's cursor is gone by
-then, so every expectation errors with ``IndexError: list index out of range`` (an empty result).
-The fix, ``buffered_results()``, buffers the rows (``Result.freeze()``) while the connection is
-open; validation still pushes down to DuckDB (no pandas round trip). GX connects read-only
-(``?access_mode=read_only``) so it never takes DuckDB's write lock: one process may write a file
-or many may read it, never both, so the gate writes its tables before and after GX, not during.
+Speed (docs/revenue_gate.md): the evidence is one small row per metric, so it is read once from
+DuckDB into a DataFrame and validated by an ephemeral (in-memory) GX context: one pandas batch
+definition, four suites, one checkpoint, Data Docs built once per run into ``docs_dir``. No GX
+project on disk is rewritten, no SQL engine is opened, and the gate needs no child process: it
+reads and writes the warehouse through the one connection its caller holds (DuckDB allows one
+writer or many readers, never both).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
-from collections.abc import Iterator
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,29 +64,6 @@ class MetricStatus:
     failed_expectations: list[str] = field(default_factory=list)
     evidence: dict = field(default_factory=dict)
     exemption: Exemption | None = None
-
-
-# --- the duckdb-engine fix -------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def buffered_results() -> Iterator[None]:
-    """Make GX read query results while the connection is still open (see module docstring)."""
-    from great_expectations.execution_engine import SqlAlchemyExecutionEngine
-
-    original = SqlAlchemyExecutionEngine._execute_query_with_recovery
-
-    def buffered(connection, query):
-        result = original(connection, query)
-        if not getattr(result, "returns_rows", False):
-            return result
-        return result.freeze()()  # a Result over rows already fetched
-
-    SqlAlchemyExecutionEngine._execute_query_with_recovery = staticmethod(buffered)
-    try:
-        yield
-    finally:
-        SqlAlchemyExecutionEngine._execute_query_with_recovery = staticmethod(original)
 
 
 # --- reproducibility: the metric's values hashed per input fingerprint ------------------------
@@ -160,92 +140,112 @@ def record_values(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-# --- the suites --------------------------------------------------------------------------------
+# --- the suites: one per question, every metric's row at once --------------------------------
+
+QUESTIONS = ("evidence", "bottom_line", "reproducible", "buyers")
+# The bases a count, rate or time is judged on (gate_metric_evidence.bottom_line_basis).
+ENTITY_BASES = ("counted", "better_than_median", "contrast")
 
 
-def build_expectations(row: dict, settings: dict) -> list:
-    """One expectation per question for one metric, from its evidence row's kind."""
+def _where(*bases: str) -> dict:
+    values = ", ".join(f'"{b}"' for b in bases)
+    return {"row_condition": f"bottom_line_basis in [{values}]", "condition_parser": "pandas"}
+
+
+def build_suites(settings: dict, expected_metrics: list[str] | None = None) -> dict[str, list]:
+    """The expectations of each question, each tagged with what it says in plain words."""
     import great_expectations.expectations as gxe
 
-    def tag(expectation, question: str, says: str):
-        expectation.meta = {"question": question, "says": says}
+    def tag(expectation, says: str):
+        expectation.meta = {"says": says}
         return expectation
 
-    expectations = [
-        tag(gxe.ExpectTableRowCountToEqual(value=1), "evidence", "the metric has evidence"),
-    ]
-    if row["is_revenue_metric"]:
-        expectations.append(
-            tag(
-                gxe.ExpectColumnValuesToBeInSet(column="is_revenue_metric", value_set=[True]),
-                "bottom_line",
-                f"{REVENUE_METRICS_NOTE} (declared in the gate's mapping)",
-            )
-        )
-    else:
-        expectations.append(
-            tag(
-                gxe.ExpectColumnValuesToBeNull(column="evidence_error"),
-                "evidence",
-                "the evidence can be computed",
-            )
-        )
-        if row["entity_type"] == "none":
-            expectations.append(
-                tag(
-                    gxe.ExpectColumnValuesToBeBetween(
-                        column="best_lag_correlation", min_value=settings["min_correlation"]
-                    ),
-                    "bottom_line",
-                    f"its monthly series correlates with bookings >= {settings['min_correlation']}",
-                )
-            )
-        else:
-            share = settings["min_share_linked"][row["entity_type"]]
-            expectations += [
-                tag(
-                    gxe.ExpectColumnValuesToBeBetween(
-                        column="revenue_reached", min_value=0, strict_min=True
-                    ),
-                    "bottom_line",
-                    "the entities it counts reach revenue",
-                ),
-                tag(
-                    gxe.ExpectColumnValuesToBeBetween(
-                        column="bottom_line_share_linked", min_value=share
-                    ),
-                    "bottom_line",
-                    f"at least {share:.0%} of them reach revenue",
-                ),
-                tag(
-                    gxe.ExpectColumnValuesToBeBetween(
-                        column="share_of_periods_linked",
-                        min_value=settings["min_share_of_periods_linked"],
-                    ),
-                    "reproducible",
-                    f"the link holds in at least {settings['min_share_of_periods_linked']:.0%} "
-                    "of months",
-                ),
-            ]
-        expectations.append(
-            tag(
-                gxe.ExpectColumnValuesToBeInSet(column="answers_to_buyers", value_set=[True]),
-                "buyers",
-                "it counts what buyers did, or how we answer them",
-            )
-        )
-    expectations.append(
+    share_periods = settings["min_share_of_periods_linked"]
+    evidence = [
+        tag(gxe.ExpectColumnValuesToBeUnique(column="metric_name"), "one evidence row per metric"),
         tag(
-            gxe.ExpectColumnPairValuesToBeEqual(
-                column_A="values_hash",
-                column_B="first_values_hash_same_inputs",
-                ignore_row_if="either_value_is_missing",
-            ),
-            "reproducible",
-            "the same inputs give the same values",
+            gxe.ExpectColumnValuesToBeNull(column="evidence_error"), "the evidence can be computed"
+        ),
+    ]
+    if expected_metrics:
+        evidence.append(
+            tag(
+                gxe.ExpectColumnDistinctValuesToContainSet(
+                    column="metric_name", value_set=sorted(expected_metrics)
+                ),
+                "every metric of the metric layer has evidence",
+            )
         )
-    )
-    return expectations
+    return {
+        "evidence": evidence,
+        "bottom_line": [
+            tag(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="revenue_reached",
+                    min_value=0,
+                    strict_min=True,
+                    **_where("counted", "better_than_median"),
+                ),
+                "the entities it counts reach revenue",
+            ),
+            tag(
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="bottom_line_share_linked",
+                    column_B="min_share_linked",
+                    or_equal=True,
+                    ignore_row_if="both_values_are_missing",
+                    **_where(*ENTITY_BASES),
+                ),
+                "enough of them reach revenue (the threshold of their entity type)",
+            ),
+            tag(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="buyer_response_lift",
+                    min_value=settings["min_contrast_lift"],
+                    **_where("contrast"),
+                ),
+                "the entities it does not count reach revenue at least "
+                f"{settings['min_contrast_lift']}x as often as the ones it counts",
+            ),
+            tag(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="best_lag_correlation",
+                    min_value=settings["min_correlation"],
+                    **_where("series_correlation"),
+                ),
+                f"its monthly series correlates with bookings >= {settings['min_correlation']}",
+            ),
+        ],
+        "reproducible": [
+            tag(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="share_of_periods_linked",
+                    min_value=share_periods,
+                    **_where(*ENTITY_BASES),
+                ),
+                f"the link holds in at least {share_periods:.0%} of months",
+            ),
+            tag(
+                gxe.ExpectColumnPairValuesToBeEqual(
+                    column_A="values_hash",
+                    column_B="first_values_hash_same_inputs",
+                    ignore_row_if="either_value_is_missing",
+                ),
+                "the same inputs give the same values",
+            ),
+        ],
+        "buyers": [
+            tag(
+                gxe.ExpectColumnValuesToBeInSet(
+                    column="answers_to_buyers",
+                    value_set=[True],
+                    row_condition='bottom_line_basis != "revenue_by_definition"',
+                    condition_parser="pandas",
+                ),
+                "it counts what buyers did, or how we answer them",
+            ),
+        ],
+    }
 
 
 def _money(x: float | None) -> str:
@@ -278,9 +278,17 @@ def _reason(row: dict, status: str, failed: list[str], exemption: Exemption | No
     else:
         evidence = (
             f"of {row['counted_entities']:,} {entities} it counts, {row['entities_reached']:,} "
-            f"reached revenue within {window} days ({_money(row['revenue_reached'])}); "
-            f"linked in {row['periods_linked']} of {row['periods']} months"
+            f"reached revenue within {window} days ({_money(row['revenue_reached'])})"
         )
+        better, rest = row.get("better_share_linked"), row.get("rest_share_linked")
+        if row.get("bottom_line_basis") == "contrast" and better is not None and rest is not None:
+            evidence += (
+                f"; the {entities} it does not count reached revenue {better:.1%} of the time, "
+                f"the ones it counts {rest:.1%}"
+            )
+        elif row.get("bottom_line_basis") == "better_than_median" and better is not None:
+            evidence += f"; the better half {better:.1%}, the rest {(rest or 0):.1%}"
+        evidence += f"; linked in {row['periods_linked']} of {row['periods']} months"
     if status == "exempt" and exemption is not None:
         return (
             f"Exempt until {exemption.expires.isoformat()} (approved by {exemption.approver}): "
@@ -291,181 +299,259 @@ def _reason(row: dict, status: str, failed: list[str], exemption: Exemption | No
     return f"Blocked: {evidence}; failed: {', '.join(failed)}"
 
 
-def run_gate(
-    warehouse_path: str | Path,
-    today: dt.date | None = None,
-    exemptions: tuple[Exemption, ...] = EXEMPTIONS,
-    gx_dir: Path | None = None,
-    build_docs: bool = True,
-) -> list[MetricStatus]:
-    """Validate in a child process (GX's engine keeps DuckDB open read-only), then write the status.
+@dataclass
+class GateRun:
+    """One run of the gate: the verdicts, and anything wrong with the gate itself."""
 
-    The caller must not hold a connection to the warehouse (DuckDB: one writer or many readers).
-    """
-    import multiprocessing
+    statuses: list[MetricStatus]
+    # question -> what went wrong in the gate (an expectation raised, evidence missing for a
+    # metric of the metric layer): such a question's check fails, which stops publishing.
+    gate_errors: dict[str, list[str]]
+    docs_index: Path | None
+    seconds: dict[str, float]
 
-    today = today or dt.date.today()
-    con = duckdb.connect(str(warehouse_path))
-    try:
-        record_values(con)
-    finally:
-        con.close()
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        statuses = pool.apply(
-            validate, (str(warehouse_path), today, exemptions, gx_dir, build_docs)
-        )
-    write_status(str(warehouse_path), statuses, today)
-    return statuses
+    def by_question(self, question: str) -> list[MetricStatus]:
+        """The metrics that failed this question (their verdict may still be exempt)."""
+        return [
+            s
+            for s in self.statuses
+            if any(f.startswith(f"{question}: ") for f in s.failed_expectations)
+        ]
+
+
+def read_evidence(con: duckdb.DuckDBPyConnection):
+    """The evidence rows (one per metric) with this run's reproducibility hashes, as a DataFrame."""
+    return con.execute(
+        f"select evidence.*, reproducibility.values_hash,"
+        f" reproducibility.first_values_hash_same_inputs from {EVIDENCE_TABLE} as evidence"
+        f" left join gate.metric_reproducibility as reproducibility using (metric_name)"
+        f" order by evidence.metric_name"
+    ).df()
+
+
+def expected_metrics(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every metric the metric layer defines (its catalog), when it has been built."""
+    if not _exists(con, "metric_layer", "metric_catalog"):
+        return []
+    return [
+        r[0] for r in con.execute("select metric_name from metric_layer.metric_catalog").fetchall()
+    ]
 
 
 def validate(
-    warehouse_path: str | Path,
+    evidence,
     today: dt.date | None = None,
     exemptions: tuple[Exemption, ...] = EXEMPTIONS,
-    gx_dir: Path | None = None,
-    build_docs: bool = True,
-) -> list[MetricStatus]:
-    """Validate every metric's suite in GX (read-only) and decide each metric's status."""
+    docs_dir: Path | None = None,
+    expected: list[str] | None = None,
+) -> GateRun:
+    """Validate the four question suites on the evidence in an ephemeral GX context."""
     import great_expectations as gx
 
-    warehouse_path = str(warehouse_path)
+    started = time.perf_counter()
     today = today or dt.date.today()
     settings = gate_settings()
-
-    con = duckdb.connect(warehouse_path, read_only=True)
-    try:
-        rows = [
-            dict(zip([d[0] for d in cur.description], r, strict=True))
-            for cur in [con.execute(f"select * from {EVIDENCE_TABLE} order by metric_name")]
-            for r in cur.fetchall()
-        ]
-    finally:
-        con.close()
-
-    context = gx.get_context(mode="file", project_root_dir=str(gx_dir or EXPECTATIONS_DIR))
-    datasource = context.data_sources.add_or_update_sql(
-        "warehouse", connection_string=f"duckdb:///{warehouse_path}?access_mode=read_only"
+    context = gx.get_context(mode="ephemeral")
+    for site in list(
+        context.list_data_docs_sites()
+    ):  # the default site writes to a temporary folder
+        context.delete_data_docs_site(site)
+    batch = (
+        context.data_sources.add_pandas("gate")
+        .add_dataframe_asset("gate_metric_evidence")
+        .add_batch_definition_whole_dataframe("every_metric")
     )
-    validations = []
-    for row in rows:
-        metric = row["metric_name"]
-        name = f"gate__{metric}"
-        for existing in [a.name for a in datasource.assets if a.name == name]:
-            datasource.delete_asset(existing)
-        asset = datasource.add_query_asset(
-            name=name,
-            query=(
-                f"select evidence.*, reproducibility.values_hash,"
-                f" reproducibility.first_values_hash_same_inputs from {EVIDENCE_TABLE} as evidence"
-                f" left join gate.metric_reproducibility as reproducibility"
-                f" using (metric_name) where evidence.metric_name = '{metric}'"
-            ),
-        )
-        batch = asset.add_batch_definition_whole_table("evidence")
-        suite = context.suites.add_or_update(
-            gx.ExpectationSuite(name=name, expectations=build_expectations(row, settings))
-        )
-        validations.append(
-            context.validation_definitions.add_or_update(
-                gx.ValidationDefinition(name=name, data=batch, suite=suite)
+    validations = [
+        context.validation_definitions.add(
+            gx.ValidationDefinition(
+                name=question,
+                data=batch,
+                suite=context.suites.add(gx.ExpectationSuite(name=question, expectations=items)),
             )
         )
-    actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs")] if build_docs else []
-    checkpoint = context.checkpoints.add_or_update(
+        for question, items in build_suites(settings, expected).items()
+    ]
+    actions = []
+    if docs_dir is not None:
+        context.add_data_docs_site(
+            "revenue_link_gate",
+            {
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(docs_dir),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+        actions.append(gx.checkpoint.UpdateDataDocsAction(name="data_docs"))
+    checkpoint = context.checkpoints.add(
         gx.Checkpoint(
             name="revenue_link_gate",
             validation_definitions=validations,
             actions=actions,
-            result_format="SUMMARY",
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": ["metric_name"],
+            },
         )
     )
-    with buffered_results():
-        result = checkpoint.run()
-    # Release GX's read-only connections before this process writes the status table.
-    datasource.get_execution_engine().engine.dispose()
+    prepared = time.perf_counter()
+    result = checkpoint.run(batch_parameters={"dataframe": evidence})
+    validated = time.perf_counter()
 
-    by_suite = {r.suite_name: r for r in result.run_results.values()}
+    rows = evidence.to_dict("records")
+    failed: dict[str, list[str]] = {row["metric_name"]: [] for row in rows}
+    gate_errors: dict[str, list[str]] = {q: [] for q in QUESTIONS}
+    for validation in result.run_results.values():
+        question = validation.suite_name
+        for r in validation.results:
+            says = r.expectation_config.meta["says"]
+            if r.exception_info.get("raised_exception"):
+                # The gate itself is broken: every metric fails the question, and its check fails.
+                message = r.exception_info.get("exception_message")
+                gate_errors[question].append(f"{says}: {message}")
+                for metric in failed:
+                    failed[metric].append(f"{question}: {says} (the check could not run)")
+            elif not r.success:
+                unexpected = r.result.get("unexpected_index_list")
+                if unexpected is None:  # a table-level expectation: the gate's own inputs
+                    gate_errors[question].append(f"{says}: {r.result.get('details') or r.result}")
+                    continue
+                for item in unexpected:
+                    failed[item["metric_name"]].append(f"{question}: {says}")
+
     exempt = active_exemptions(today, exemptions)
     statuses = []
     for row in rows:
         metric = row["metric_name"]
-        validation = by_suite[f"gate__{metric}"]
-        failed = [
-            f"{r.expectation_config.meta['question']}: {r.expectation_config.meta['says']}"
-            + (
-                f" ({r.exception_info.get('exception_message')})"
-                if r.exception_info.get("raised_exception")
-                else ""
-            )
-            for r in validation.results
-            if not r.success
-        ]
-        if not failed:
+        evidence_row = {k: _plain(v) for k, v in row.items()}
+        if not failed[metric]:
             status = "certified"
         elif metric in exempt:
             status = "exempt"
         else:
             status = "blocked"
-        evidence = {
-            k: (float(v) if hasattr(v, "as_integer_ratio") and not isinstance(v, bool) else v)
-            for k, v in row.items()
-        }
         statuses.append(
             MetricStatus(
                 metric,
                 status,
-                _reason(row, status, failed, exempt.get(metric)),
-                failed,
-                evidence,
-                exempt.get(metric),
+                _reason(evidence_row, status, failed[metric], exempt.get(metric)),
+                failed[metric],
+                evidence_row,
+                exempt.get(metric) if status == "exempt" else None,
             )
         )
-    if build_docs:
-        write_summary_page(context, statuses)
-    return statuses
+    docs_index = None
+    if docs_dir is not None:
+        docs_index = Path(docs_dir) / "index.html"
+        write_summary_page(docs_index, statuses)
+    finished = time.perf_counter()
+    return GateRun(
+        statuses,
+        {q: errors for q, errors in gate_errors.items() if errors},
+        docs_index,
+        {
+            "prepare_seconds": round(prepared - started, 2),
+            "validate_seconds": round(validated - prepared, 2),
+            "verdict_seconds": round(finished - validated, 2),
+        },
+    )
 
 
-def write_status(warehouse_path: str, statuses: list[MetricStatus], today: dt.date) -> None:
-    con = duckdb.connect(warehouse_path)
+def _plain(value):
+    """numpy and pandas scalars as plain Python values (NaN as None)."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime()
+    return value
+
+
+def run_gate_on(
+    con: duckdb.DuckDBPyConnection,
+    today: dt.date | None = None,
+    exemptions: tuple[Exemption, ...] = EXEMPTIONS,
+    docs_dir: Path | None = None,
+) -> GateRun:
+    """The whole gate on an open read-write connection: hash the values, read the evidence,
+    validate it in memory, write ``gate.metric_status``."""
+    today = today or dt.date.today()
+    started = time.perf_counter()
+    record_values(con)
+    evidence = read_evidence(con)
+    expected = expected_metrics(con)
+    read = time.perf_counter()
+    run = validate(evidence, today, exemptions, docs_dir, expected)
+    written = time.perf_counter()
+    write_status(con, run.statuses, today)
+    run.seconds = {
+        "read_seconds": round(read - started, 2),
+        **run.seconds,
+        "write_seconds": round(time.perf_counter() - written, 2),
+        "total_seconds": round(time.perf_counter() - started, 2),
+    }
+    return run
+
+
+def run_gate(
+    warehouse_path: str | Path,
+    today: dt.date | None = None,
+    exemptions: tuple[Exemption, ...] = EXEMPTIONS,
+    docs_dir: Path | None = None,
+) -> GateRun:
+    """The gate on a warehouse file (the caller must not hold a connection to it)."""
+    con = duckdb.connect(str(warehouse_path))
     try:
-        con.execute("create schema if not exists gate")
-        con.execute(
-            f"""create or replace table {STATUS_TABLE} (
-                metric_name varchar primary key, status varchar not null, reason varchar not null,
-                failed_expectations varchar[], entity_type varchar, declared_subject varchar,
-                counted_entities bigint, entities_reached bigint, revenue_reached double,
-                share_linked double, periods bigint, periods_linked bigint,
-                best_lag_months integer, best_lag_correlation double, buyer_response_lift double,
-                exemption_approver varchar, exemption_expires date, judged_on date)"""
-        )
-        con.executemany(
-            f"insert into {STATUS_TABLE} values ({', '.join(['?'] * 18)})",
-            [
-                (
-                    s.metric_name,
-                    s.status,
-                    s.reason,
-                    s.failed_expectations,
-                    s.evidence.get("entity_type"),
-                    s.evidence.get("declared_subject"),
-                    s.evidence.get("counted_entities"),
-                    s.evidence.get("entities_reached"),
-                    s.evidence.get("revenue_reached"),
-                    s.evidence.get("bottom_line_share_linked"),
-                    s.evidence.get("periods"),
-                    s.evidence.get("periods_linked"),
-                    s.evidence.get("best_lag_months"),
-                    s.evidence.get("best_lag_correlation"),
-                    s.evidence.get("buyer_response_lift"),
-                    s.exemption.approver if s.exemption else None,
-                    s.exemption.expires if s.exemption else None,
-                    today,
-                )
-                for s in statuses
-            ],
-        )
+        return run_gate_on(con, today, exemptions, docs_dir)
     finally:
         con.close()
+
+
+def write_status(
+    con: duckdb.DuckDBPyConnection, statuses: list[MetricStatus], today: dt.date
+) -> None:
+    """gate.metric_status: one row per metric, the table the publish step filters on."""
+    con.execute("create schema if not exists gate")
+    con.execute(
+        f"""create or replace table {STATUS_TABLE} (
+            metric_name varchar primary key, status varchar not null, reason varchar not null,
+            failed_expectations varchar[], entity_type varchar, declared_subject varchar,
+            counted_entities bigint, entities_reached bigint, revenue_reached double,
+            share_linked double, periods bigint, periods_linked bigint,
+            best_lag_months integer, best_lag_correlation double, buyer_response_lift double,
+            exemption_approver varchar, exemption_expires date, judged_on date)"""
+    )
+    con.executemany(
+        f"insert into {STATUS_TABLE} values ({', '.join(['?'] * 18)})",
+        [
+            (
+                s.metric_name,
+                s.status,
+                s.reason,
+                s.failed_expectations,
+                s.evidence.get("entity_type"),
+                s.evidence.get("declared_subject"),
+                s.evidence.get("counted_entities"),
+                s.evidence.get("entities_reached"),
+                s.evidence.get("revenue_reached"),
+                s.evidence.get("bottom_line_share_linked"),
+                s.evidence.get("periods"),
+                s.evidence.get("periods_linked"),
+                s.evidence.get("best_lag_months"),
+                s.evidence.get("best_lag_correlation"),
+                s.evidence.get("buyer_response_lift"),
+                s.exemption.approver if s.exemption else None,
+                s.exemption.expires if s.exemption else None,
+                today,
+            )
+            for s in statuses
+        ],
+    )
 
 
 def format_summary(statuses: list[tuple[str, str, str]]) -> str:
@@ -493,18 +579,14 @@ def verdict_summary(warehouse_path: str | Path) -> str:
     return format_summary(rows)
 
 
-def write_summary_page(context, statuses: list[MetricStatus]) -> None:
+def write_summary_page(docs_index: Path, statuses: list[MetricStatus]) -> None:
     """The same verdict text as a page beside the Data Docs index."""
     import html
 
     text = format_summary([(s.metric_name, s.status, s.reason) for s in statuses])
-    for site in context.get_docs_sites_urls():
-        url = site.get("site_url") or ""
-        if url.startswith("file://"):
-            index = Path(url.removeprefix("file://"))
-            page = index.parent / "revenue_link_gate.html"
-            page.write_text(
-                "<html><head><title>Revenue-link gate</title></head><body><h1>Revenue-link gate"
-                f"</h1><pre>{html.escape(text)}</pre><p><a href='index.html'>Validation results"
-                "</a></p></body></html>"
-            )
+    docs_index.parent.mkdir(parents=True, exist_ok=True)
+    (docs_index.parent / "revenue_link_gate.html").write_text(
+        "<html><head><title>Revenue-link gate</title></head><body><h1>Revenue-link gate"
+        f"</h1><pre>{html.escape(text)}</pre><p><a href='index.html'>Validation results"
+        "</a></p></body></html>"
+    )

@@ -130,12 +130,62 @@ lift as (
     group by metric_name
 ),
 
+-- How the bottom line is judged (DECISIONLOG.md, "Revenue-link gate"): a count of what should
+-- be fewer (direction lower_is_better, e.g. leads never followed up) is linked to revenue through
+-- the contrast: the entities it does NOT count must reach revenue, and more often than the ones it
+-- counts. The 'better' side is then the population it does not count.
+{%- set contrast = "definitions.direction = 'lower_is_better' and definitions.unit = 'count'"
+    ~ " and lift.lift_basis = 'counted_vs_not_counted'" %}
+bases as (
+    select
+        definitions.metric_name,
+        definitions.entity_type,
+        case
+            when definitions.is_revenue_metric then 'revenue_by_definition'
+            when definitions.entity_type = 'unmapped' then 'unmapped'
+            when definitions.entity_type = 'none' then 'series_correlation'
+            when lift.lift_basis = 'better_than_median_vs_rest' then 'better_than_median'
+            -- a count (unit count) where fewer is better: each entity it counts is a failure
+            when definitions.direction = 'lower_is_better' and definitions.unit = 'count' then 'contrast'
+            else 'counted'
+        end as bottom_line_basis,
+        lift.lift_basis,
+        case when {{ contrast }}
+            then lift.rest_share_linked else lift.better_share_linked end as better_share_linked,
+        case when {{ contrast }}
+            then lift.better_share_linked else lift.rest_share_linked end as rest_share_linked
+    from definitions
+    left join lift on lift.metric_name = definitions.metric_name
+),
+
+-- Per month: the link holds when a counted entity reaches revenue; for a contrast, when the
+-- population's entities it did not count reach revenue more often than the ones it counted.
+period_links as (
+    select
+        periods.metric_name,
+        periods.period_start,
+        case
+            when bases.bottom_line_basis = 'contrast' then coalesce(
+                (population.entities_reached - periods.entities_reached) * 1.0
+                / nullif(population.entities_counted - periods.entities_counted, 0)
+                > coalesce(periods.share_linked, 0),
+                false
+            )
+            else periods.is_link_holding
+        end as is_link_holding
+    from periods
+    inner join bases on bases.metric_name = periods.metric_name
+    left join periods as population
+        on population.metric_name = '__population__' || bases.entity_type
+        and population.period_start = periods.period_start
+),
+
 period_summary as (
     select
         metric_name,
         count(*) as periods,
         count(*) filter (where is_link_holding) as periods_linked
-    from periods
+    from period_links
     group by metric_name
 ),
 
@@ -174,22 +224,28 @@ evidence as (
         coalesce(overall.entities_reached, 0) as entities_reached,
         coalesce(overall.revenue_reached, 0) as revenue_reached,
         overall.entities_reached * 1.0 / nullif(overall.counted_entities, 0) as share_linked,
+        bases.bottom_line_basis,
         -- The bottom line's share: for a rate or a time, the entities it counts as success (the
-        -- better side); for a count, every counted entity.
-        case
-            when lift.lift_basis = 'better_than_median_vs_rest' then lift.better_share_linked
-            else overall.entities_reached * 1.0 / nullif(overall.counted_entities, 0)
+        -- better side); for a count, every counted entity; for a contrast, the entities it does
+        -- not count.
+        case bases.bottom_line_basis
+            when 'counted' then overall.entities_reached * 1.0 / nullif(overall.counted_entities, 0)
+            -- every entity has the same value (no better side): all of them
+            when 'better_than_median' then coalesce(
+                bases.better_share_linked, overall.entities_reached * 1.0 / nullif(overall.counted_entities, 0)
+            )
+            when 'contrast' then bases.better_share_linked
         end as bottom_line_share_linked,
         coalesce(period_summary.periods, 0) as periods,
         coalesce(period_summary.periods_linked, 0) as periods_linked,
         period_summary.periods_linked * 1.0 / nullif(period_summary.periods, 0) as share_of_periods_linked,
-        lift.lift_basis,
-        lift.better_share_linked,
-        lift.rest_share_linked,
+        bases.lift_basis,
+        bases.better_share_linked,
+        bases.rest_share_linked,
         overall.buyer_act_share,
         case
-            when lift.better_share_linked > 0 and lift.rest_share_linked = 0 then 100.0
-            when lift.rest_share_linked > 0 then least(lift.better_share_linked / lift.rest_share_linked, 100.0)
+            when bases.better_share_linked > 0 and bases.rest_share_linked = 0 then 100.0
+            when bases.rest_share_linked > 0 then least(bases.better_share_linked / bases.rest_share_linked, 100.0)
         end as buyer_response_lift,
         best_lag.best_lag_months,
         best_lag.best_lag_correlation,
@@ -197,7 +253,7 @@ evidence as (
     from definitions
     left join overall on overall.metric_name = definitions.metric_name
     left join period_summary on period_summary.metric_name = definitions.metric_name
-    left join lift on lift.metric_name = definitions.metric_name
+    left join bases on bases.metric_name = definitions.metric_name
     left join best_lag on best_lag.metric_name = definitions.metric_name
 ),
 

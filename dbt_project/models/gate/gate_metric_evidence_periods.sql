@@ -1,12 +1,12 @@
 -- Per metric and month of counting: the entities counted, how many reached revenue within the
 -- window, the revenue they reached (each revenue event once), and whether the month has matured.
+-- The comparison populations ('__population__<entity>') too: a contrast compares with them per month.
 {{ config(materialized='table', schema='gate') }}
 
 with
 
 reach as (
     select * from {{ ref('gate_entity_reach') }}
-    where metric_name not like '\_\_population\_\_%' escape '\'
 ),
 
 entities as (
