@@ -7,6 +7,7 @@ in the spec is all it takes for the asset to wait for the model that builds it.
 
 import json
 from collections.abc import Iterable
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -14,9 +15,20 @@ from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.ingest.assets import WRITER_POOL
 from orchestration.defs.publish.resources import PublishedWarehouse
-from publishing import PublicationSpec, PublishError, PublishReport, load_spec, publish
+from publishing import (
+    PublicationSpec,
+    PublishError,
+    PublishReport,
+    load_spec,
+    publish,
+    rollback,
+)
 
 PUBLISHED_METRICS = dg.AssetKey(["published", "metrics_duckdb"])
+NO_BLOCKED_METRIC_VALUES = "no_blocked_metric_values"
+METRIC_VALUES = "metric_layer.metric_values"
+GATE_STATUS = "gate.metric_status"
+PUBLISHABLE_STATUSES = ("certified", "exempt")
 
 
 def tables_read(sql: str) -> set[tuple[str, str]]:
@@ -69,6 +81,16 @@ SPEC = load_spec()
         "published_tables": [t.target for t in SPEC.tables],
         "disabled_in_spec": list(SPEC.skipped),
     },
+    check_specs=[
+        dg.AssetCheckSpec(
+            NO_BLOCKED_METRIC_VALUES,
+            asset=PUBLISHED_METRICS,
+            blocking=True,
+            description=f"The published {METRIC_VALUES} holds only metrics {GATE_STATUS} "
+            "certifies or exempts. Should a blocked metric slip through (a wrong spec), the "
+            "previous version is put back and the run fails.",
+        )
+    ],
 )
 def metrics_duckdb(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource, published: PublishedWarehouse
@@ -87,12 +109,53 @@ def metrics_duckdb(
             description=f"publish refused, {published.file} is unchanged: {error}",
             metadata={"published_path": dg.MetadataValue.path(str(published.file))},
         ) from error
+    leaked, checked = metrics_not_certified(report.published_path, warehouse.database)
+    if leaked:
+        restored = rollback(report.published_path)
+        raise dg.Failure(
+            description=f"{report.version} published values of metrics the gate did not certify "
+            f"({', '.join(leaked)}); rolled back to {restored.name}",
+            metadata={"metrics_not_certified": leaked},
+        )
     context.log.info(
         f"published {report.version} to {report.published_path}: "
         f"{sum(report.row_counts.values()):,} rows in {len(report.row_counts)} tables, "
         f"{report.file_size_bytes / 1e6:.1f} MB in {report.duration_seconds:.2f}s"
     )
-    return dg.MaterializeResult(metadata=report_metadata(report, SPEC))
+    return dg.MaterializeResult(
+        metadata=report_metadata(report, SPEC),
+        check_results=[
+            dg.AssetCheckResult(
+                check_name=NO_BLOCKED_METRIC_VALUES,
+                passed=True,
+                metadata={"metrics_published": checked if checked is not None else "not published"},
+            )
+        ],
+    )
+
+
+def metrics_not_certified(published_path: Path, working_path: str) -> tuple[list[str], int | None]:
+    """Metrics in the published values without a certified or exempt verdict, and how many
+    metrics the file has values for (None when it publishes no metric values)."""
+    with duckdb.connect(str(published_path), read_only=True) as connection:
+        schema, table = METRIC_VALUES.split(".")
+        published = connection.execute(
+            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+            [schema, table],
+        ).fetchall()[0][0]
+        if not published:
+            return [], None
+        quoted = str(working_path).replace("'", "''")
+        connection.execute(f"attach '{quoted}' as working_warehouse (read_only)")
+        rows = connection.execute(
+            f"""
+            select published.metric_name, metric_status.status
+            from (select distinct metric_name from {METRIC_VALUES}) published
+            left join working_warehouse.{GATE_STATUS} using (metric_name)
+            """
+        ).fetchall()
+    leaked = sorted(name for name, status in rows if status not in PUBLISHABLE_STATUSES)
+    return leaked, len(rows)
 
 
 def report_metadata(report: PublishReport, spec: PublicationSpec) -> dict[str, object]:
