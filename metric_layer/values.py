@@ -45,7 +45,7 @@ def _quote(text: str) -> str:
 
 def metrics_needing_time_bounds(raw: dict[str, Any]) -> set[str]:
     """Cumulative metrics and the metrics built on them: MetricFlow joins them to the time spine,
-    which runs to 2035, so they are bounded by the data's first and last day."""
+    which runs to 2035, so they are bounded by the first and last day of the data they read."""
     by_name = {m["name"]: m for m in raw.get("metrics", [])}
 
     def inputs(metric: dict[str, Any]) -> list[str]:
@@ -65,36 +65,55 @@ def metrics_needing_time_bounds(raw: dict[str, Any]) -> set[str]:
     return {name for name in by_name if needs(name)}
 
 
-def data_time_bounds(con: Any, raw: dict[str, Any]) -> tuple[dt.datetime, dt.datetime]:
-    """First and last day of any aggregation time dimension in the semantic models."""
-    selects = []
+def data_time_bounds(con: Any, raw: dict[str, Any]) -> dict[str, tuple[dt.datetime, dt.datetime]]:
+    """First and last day of each measure's aggregation time dimension, by measure name."""
+    columns: dict[str, tuple[str, str]] = {}
     for sm in raw.get("semantic_models", []):
         relation = sm["node_relation"]["relation_name"]
-        columns = {m.get("agg_time_dimension") for m in sm.get("measures", [])}
-        columns.add((sm.get("defaults") or {}).get("agg_time_dimension"))
+        default = (sm.get("defaults") or {}).get("agg_time_dimension")
         time_dims = {
             d["name"]: d.get("expr") or d["name"]
             for d in sm.get("dimensions", [])
             if d["type"] == "time"
         }
-        for column in sorted(c for c in columns if c in time_dims):
-            expr = time_dims[column]
-            selects.append(f"select min({expr}) as lo, max({expr}) as hi from {relation}")
-    if not selects:
-        now = dt.datetime.now()
-        return now, now
-    lo, hi = con.execute(
-        "select cast(min(lo) as timestamp), cast(max(hi) as timestamp) from ("
-        + " union all ".join(selects)
-        + ")"
-    ).fetchall()[0]
-    return lo, hi
+        for measure in sm.get("measures", []):
+            column = measure.get("agg_time_dimension") or default
+            if column in time_dims:
+                columns[measure["name"]] = (relation, time_dims[column])
+    distinct = sorted(set(columns.values()))
+    if not distinct:
+        return {}
+    selects = [
+        f"select {i} as i, cast(min({expr}) as timestamp) as lo, cast(max({expr}) as timestamp)"
+        f" as hi from {relation}"
+        for i, (relation, expr) in enumerate(distinct)
+    ]
+    found = {i: (lo, hi) for i, lo, hi in con.execute(" union all ".join(selects)).fetchall()}
+    return {
+        name: found[distinct.index(column)]
+        for name, column in columns.items()
+        if found[distinct.index(column)][0] is not None
+    }
+
+
+def metric_time_bounds(
+    metric: dict[str, Any], bounds: dict[str, tuple[dt.datetime, dt.datetime]]
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """The span of the data a metric reads: from its measures' first day to their last."""
+    spans = [
+        bounds[m["name"]]
+        for m in (metric.get("type_params") or {}).get("input_measures") or []
+        if m["name"] in bounds
+    ]
+    if not spans:
+        return None, None
+    return min(lo for lo, _ in spans), max(hi for _, hi in spans)
 
 
 def plan_queries(
     engine: MetricFlowEngine,
     raw: dict[str, Any],
-    bounds: tuple[dt.datetime, dt.datetime] | None = None,
+    bounds: dict[str, tuple[dt.datetime, dt.datetime]] | None = None,
     metric_names: list[str] | None = None,
 ) -> list[MetricQuery]:
     """One compiled query per metric x meta grain x (total + each meta dimension)."""
@@ -109,7 +128,11 @@ def plan_queries(
             for dimension in [TOTAL, *(meta.get("dimensions") or [])]:
                 time_column = f"metric_time__{grain}"
                 group_by = [time_column] + ([dimension] if dimension else [])
-                start, end = bounds if (bounds and name in bounded) else (None, None)
+                start, end = (
+                    metric_time_bounds(metric, bounds)
+                    if bounds and name in bounded
+                    else (None, None)
+                )
                 try:
                     explained = engine.explain(
                         MetricFlowQueryRequest.create(
