@@ -145,6 +145,8 @@ def record_values(con: duckdb.DuckDBPyConnection) -> None:
 QUESTIONS = ("evidence", "bottom_line", "reproducible", "buyers")
 # The bases a count, rate or time is judged on (gate_metric_evidence.bottom_line_basis).
 ENTITY_BASES = ("counted", "better_than_median", "contrast")
+# A count a campaign with a ledger cost produced: judged by the campaigns' return, not a share.
+RETURN_BASES = ("campaign_return",)
 
 
 def _where(*bases: str) -> dict:
@@ -184,9 +186,18 @@ def build_suites(settings: dict, expected_metrics: list[str] | None = None) -> d
                     column="revenue_reached",
                     min_value=0,
                     strict_min=True,
-                    **_where("counted", "better_than_median"),
+                    **_where("counted", "better_than_median", *RETURN_BASES),
                 ),
                 "the entities it counts reach revenue",
+            ),
+            tag(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="campaign_return",
+                    min_value=settings["min_campaign_return"],
+                    **_where(*RETURN_BASES),
+                ),
+                "the campaigns behind its countings return their cost "
+                f"(attributed revenue >= {settings['min_campaign_return']}x cost)",
             ),
             tag(
                 gxe.ExpectColumnPairValuesAToBeGreaterThanB(
@@ -221,7 +232,7 @@ def build_suites(settings: dict, expected_metrics: list[str] | None = None) -> d
                 gxe.ExpectColumnValuesToBeBetween(
                     column="share_of_periods_linked",
                     min_value=share_periods,
-                    **_where(*ENTITY_BASES),
+                    **_where(*ENTITY_BASES, *RETURN_BASES),
                 ),
                 f"the link holds in at least {share_periods:.0%} of months",
             ),
@@ -288,7 +299,22 @@ def _reason(row: dict, status: str, failed: list[str], exemption: Exemption | No
             )
         elif row.get("bottom_line_basis") == "better_than_median" and better is not None:
             evidence += f"; the better half {better:.1%}, the rest {(rest or 0):.1%}"
-        evidence += f"; linked in {row['periods_linked']} of {row['periods']} months"
+        elif row.get("bottom_line_basis") == "campaign_return":
+            evidence += (
+                f"; its {row.get('campaigns')} campaign(s) cost {_money(row.get('campaign_cost'))}"
+                f" and were credited {_money(row.get('campaign_attributed_revenue'))}"
+                f" ({row.get('campaign_return_model')} attribution, return"
+                f" {(row.get('campaign_return') or 0):.2f}x)"
+            )
+        if row.get("buyer_follow_on_lift") is not None:
+            evidence += (
+                f"; {(row.get('follow_on_share') or 0):.1%} of them went on to act as buyers,"
+                f" comparable people {(row.get('comparable_follow_on_share') or 0):.1%}"
+            )
+        evidence += (
+            f"; linked in {row['periods_linked']} of {row.get('periods_judged', row['periods'])}"
+            f" months that could show it ({row['periods']} matured)"
+        )
     if status == "exempt" and exemption is not None:
         return (
             f"Exempt until {exemption.expires.isoformat()} (approved by {exemption.approver}): "

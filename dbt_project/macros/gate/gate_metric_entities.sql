@@ -15,6 +15,13 @@
       buyer_act    SQL: true when the counted row began with something the buyer did (a form, a reply,
                    a ticket) rather than something we did (a scan, a send, a rep's prospecting);
                    defaults per model in gate_buyer_act()
+      campaign     (optional) the column holding the campaign whose cost produced the counting
+      credited     (with campaign) SQL on marts.attribution_touch_credits: the touches the metric
+                   counts. When the campaigns behind the matured countings have a ledger cost, the
+                   bottom line is the return of the counted touches: the revenue attribution credits
+                   to them (best of the attribution models) / the campaigns' cost, not a share of
+                   the people counted. Email sends are no touch (attribution credits none): emails_sent
+                   keeps the share rule.
       series       (entity none only) the monthly aggregate: SQL expression summed per month
       revenue      true for revenue metrics: linked to revenue by definition
 
@@ -28,8 +35,8 @@
 {{ return([
     {"metric": "ad_impressions", "entity": "none", "model": "stg_ads__ad_performance", "at": "report_date", "series": "impressions"},
     {"metric": "website_sessions", "entity": "none", "model": "web_sessions", "at": "started_at", "series": "1"},
-    {"metric": "event_attendees", "entity": "contact", "model": "touches", "id": "person_id", "at": "occurred_at", "where": "touch_type = 'event_attendance'"},
-    {"metric": "booth_scans", "entity": "contact", "model": "touches", "id": "person_id", "at": "occurred_at", "where": "touch_type = 'booth_scan'"},
+    {"metric": "event_attendees", "entity": "contact", "model": "touches", "id": "person_id", "campaign": "campaign_id", "credited": "touch_type = 'event_attendance'", "at": "occurred_at", "where": "touch_type = 'event_attendance'"},
+    {"metric": "booth_scans", "entity": "contact", "model": "touches", "id": "person_id", "campaign": "campaign_id", "credited": "touch_type = 'booth_scan'", "at": "occurred_at", "where": "touch_type = 'booth_scan'"},
     {"metric": "emails_sent", "entity": "contact", "model": "email_events", "id": "person_id", "at": "occurred_at", "where": "event_type = 'sent'"},
     {"metric": "new_contacts", "entity": "contact", "model": "lead_funnel", "id": "person_id", "at": "captured_at"},
     {"metric": "contacts_replied", "entity": "contact", "model": "touches", "id": "person_id", "at": "occurred_at", "where": "touch_type = 'email_reply'"},
@@ -58,6 +65,34 @@
     {"metric": "attributed_pipeline", "entity": "campaign", "model": "touches", "id": "campaign_id", "person": "person_id", "at": "occurred_at", "where": "campaign_id is not null and initiated_by = 'buyer'"},
     {"metric": "campaign_roi", "entity": "campaign", "model": "touches", "id": "campaign_id", "person": "person_id", "at": "occurred_at", "where": "campaign_id is not null"},
     {"metric": "event_roi", "entity": "campaign", "model": "touches", "id": "campaign_id", "person": "person_id", "at": "occurred_at", "where": "touch_type in ('event_registration', 'event_attendance', 'booth_scan') and campaign_id is not null"},
+    {"metric": "leads_captured_to_date", "entity": "contact", "model": "lead_funnel", "id": "person_id", "at": "captured_at"},
+    {"metric": "customers_from_leads_to_date", "entity": "contact", "model": "lead_funnel", "id": "person_id", "at": "captured_at", "where": "is_won"},
+    {"metric": "lead_to_customer_conversion_365d", "entity": "contact", "model": "lead_funnel", "id": "person_id", "at": "captured_at", "value": "case when is_won then 1 else 0 end"},
+    {"metric": "leads_became_mql", "entity": "contact", "model": "lead_funnel", "id": "person_id", "at": "captured_at", "where": "is_mql"},
+    {"metric": "leads_followed_up", "entity": "contact", "model": "lead_funnel", "id": "person_id", "at": "captured_at", "where": "is_followed_up"},
+    {"metric": "lead_hours_to_follow_up", "entity": "contact", "model": "lead_funnel", "id": "person_id", "at": "captured_at", "where": "is_followed_up", "value": "-" ~ followed_hours},
+    {"metric": "mqls_became_opportunity", "entity": "contact", "model": "lead_funnel", "id": "person_id", "at": "mql_at", "where": "is_mql and is_opportunity"},
+    {"metric": "opportunities_from_leads", "entity": "contact", "model": "lead_funnel", "id": "person_id", "at": "opportunity_at", "where": "is_opportunity"},
+    {"metric": "opportunities_won_from_leads", "entity": "contact", "model": "lead_funnel", "id": "person_id", "at": "opportunity_at", "where": "is_opportunity and is_won"},
+    {"metric": "leads_in_crm", "entity": "contact", "model": "lead_funnel", "id": "person_id", "at": "captured_at", "where": "owner_rep_source = 'contact_owner'"},
+    {"metric": "new_customers", "entity": "deal", "model": "deals", "id": "deal_id", "at": "created_at", "where": "is_won and deal_type = 'new_business'"},
+    {"metric": "deals_won", "entity": "deal", "model": "deals", "id": "deal_id", "at": "created_at", "where": "is_won"},
+    {"metric": "deals_closed", "entity": "deal", "model": "deals", "id": "deal_id", "at": "created_at", "where": "is_closed"},
+    {"metric": "won_sales_cycle_days", "entity": "deal", "model": "deals", "id": "deal_id", "at": "created_at", "where": "is_won", "value": "-date_diff('hour', created_at, closed_at)"},
+    {"metric": "deals_created_for_adoption", "entity": "deal", "model": "metric_deal_activity", "id": "deal_id", "at": "created_at"},
+    {"metric": "deals_with_logged_activity", "entity": "deal", "model": "metric_deal_activity", "id": "deal_id", "at": "created_at", "where": "has_logged_activity"},
+    {"metric": "acquisition_costs", "entity": "none", "model": "costs", "at": "cost_month", "series": "case when team in ('marketing', 'sales') then amount else 0 end"},
+    {"metric": "tickets_first_responded", "entity": "ticket", "model": "tickets", "id": "ticket_id", "account": "account_id", "at": "created_at", "where": "first_response_business_minutes is not null"},
+    {"metric": "first_response_hours_sum", "entity": "ticket", "model": "tickets", "id": "ticket_id", "account": "account_id", "at": "created_at", "where": "first_response_business_minutes is not null", "value": "-first_response_business_minutes"},
+    {"metric": "ticket_responses", "entity": "ticket", "model": "tickets", "id": "ticket_id", "account": "account_id", "at": "created_at", "where": "response_count > 0"},
+    {"metric": "response_hours_sum", "entity": "ticket", "model": "tickets", "id": "ticket_id", "account": "account_id", "at": "created_at", "where": "response_count > 0", "value": "-response_business_minutes_total / response_count"},
+    {"metric": "tickets_solved", "entity": "ticket", "model": "tickets", "id": "ticket_id", "account": "account_id", "at": "created_at", "where": "is_solved"},
+    {"metric": "resolution_hours_sum", "entity": "ticket", "model": "tickets", "id": "ticket_id", "account": "account_id", "at": "created_at", "where": "is_solved and resolution_business_minutes is not null", "value": "-resolution_business_minutes"},
+    {"metric": "tickets_solved_in_one_touch", "entity": "ticket", "model": "tickets", "id": "ticket_id", "account": "account_id", "at": "created_at", "where": "is_solved and is_one_touch"},
+    {"metric": "tickets_rated", "entity": "ticket", "model": "tickets", "id": "ticket_id", "account": "account_id", "at": "created_at", "where": "satisfaction_score is not null"},
+    {"metric": "tickets_rated_good", "entity": "ticket", "model": "tickets", "id": "ticket_id", "account": "account_id", "at": "created_at", "where": "satisfaction_score > 0"},
+    {"metric": "starting_mrr", "entity": "subscription", "revenue": true},
+    {"metric": "retained_mrr", "entity": "subscription", "revenue": true},
     {"metric": "revenue", "entity": "account", "revenue": true},
     {"metric": "mrr", "entity": "subscription", "revenue": true},
     {"metric": "bookings", "entity": "deal", "revenue": true},

@@ -23,6 +23,7 @@ counted as (
         cast({{ m.id }} as varchar) as entity_id,
         cast({{ m.get('person', 'null') }} as varchar) as via_person_id,
         cast({{ m.get('account', 'null') }} as varchar) as via_account_id,
+        cast({{ m.get('campaign', 'null') }} as varchar) as via_campaign_id,
         cast({{ m.at }} as timestamp) as counted_at,
         cast({{ m.get('value', 'null') }} as double) as entity_value,
         coalesce({{ m.get('buyer_act', gate_buyer_act(m.model)) }}, false) as is_buyer_act

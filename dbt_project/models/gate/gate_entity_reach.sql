@@ -76,6 +76,7 @@ final as (
         counted.entity_type,
         counted.entity_id,
         counted.via_person_id,
+        counted.via_campaign_id,
         counted.counted_at,
         counted.counted_month,
         counted.entity_value,

@@ -130,6 +130,128 @@ lift as (
     group by metric_name
 ),
 
+-- Campaign-linked counts (mapping keys `campaign`, `credited`): the campaigns behind the matured
+-- countings, their ledger cost (marts.campaign_roi) and the revenue attribution credits to the
+-- touches the metric counts, under the most favourable of the six attribution models (the
+-- verdict should not hinge on which model marketing prefers).
+campaign_countings as (
+    select distinct metric_name, via_campaign_id as campaign_id
+    from reach
+    where via_campaign_id is not null
+),
+
+campaign_costs as (
+    select countings.metric_name, count(*) as campaigns, sum(coalesce(roi.total_cost, 0)) as campaign_cost
+    from campaign_countings as countings
+    inner join {{ ref('campaign_roi') }} as roi
+        on roi.campaign_id = countings.campaign_id
+        and roi.attribution_model = 'linear'  -- the cost is the same under every model
+    group by countings.metric_name
+),
+
+-- Revenue the attribution models credit to the touches the metric counts, on its campaigns.
+campaign_credits as (
+    {%- for m in gate_metric_entities() if m.get('credited') %}
+    select '{{ m.metric }}' as metric_name, credits.attribution_model,
+        sum(credits.attributed_revenue) as attributed_revenue
+    from {{ ref('attribution_touch_credits') }} as credits
+    where ({{ m.credited }})
+        and credits.campaign_id in (
+            select campaign_id from campaign_countings where metric_name = '{{ m.metric }}'
+        )
+    group by credits.attribution_model
+    union all
+    {%- endfor %}
+    select cast(null as varchar), cast(null as varchar), cast(null as double) where false
+),
+
+campaign_models as (
+    select
+        costs.metric_name,
+        credits.attribution_model,
+        costs.campaigns,
+        costs.campaign_cost,
+        coalesce(credits.attributed_revenue, 0) as attributed_revenue
+    from campaign_costs as costs
+    -- no credit at all (nobody scanned bought) is a return of 0, not a missing basis
+    left join campaign_credits as credits on credits.metric_name = costs.metric_name
+),
+
+campaign_return as (
+    select
+        metric_name,
+        max(campaigns) as campaigns,
+        max(campaign_cost) as campaign_cost,
+        max(attributed_revenue) as campaign_attributed_revenue,
+        arg_max(attribution_model, attributed_revenue) as campaign_return_model,
+        coalesce(max(attributed_revenue), 0) / nullif(max(campaign_cost), 0) as campaign_return
+    from campaign_models
+    group by metric_name
+),
+
+-- Buyers' follow-on: did the people counted go on to act as buyers (a reply, an inbound call,
+-- email or meeting, a form, a registration, an attendance; not page views or clicks) within the
+-- window after they were first counted, more often than comparable people: the leads whose
+-- capture was not a buyer's act either (badge scans, rep-created contacts) that the metric did
+-- not count.
+buyer_touches as (
+    select person_id, occurred_at
+    from {{ ref('touches') }}
+    where initiated_by = 'buyer'
+        and touch_type not in ('web_visit', 'email_click', 'ad_click')
+),
+
+contact_firsts as (
+    select metric_name, entity_id, min(counted_at) as counted_at, bool_or(is_buyer_act) as is_buyer_act
+    from reach
+    where entity_type = 'contact'
+    group by metric_name, entity_id
+),
+
+follow_on as (
+    select
+        firsts.metric_name,
+        firsts.entity_id,
+        firsts.is_buyer_act,
+        count(buyer_touches.person_id) > 0 as has_follow_on
+    from contact_firsts as firsts
+    left join buyer_touches
+        on buyer_touches.person_id = firsts.entity_id
+        and buyer_touches.occurred_at > firsts.counted_at
+        and buyer_touches.occurred_at <= {{ dbt.dateadd('day', gate['attribution_window_days'], 'firsts.counted_at') }}
+    group by firsts.metric_name, firsts.entity_id, firsts.is_buyer_act
+),
+
+comparable as (
+    select
+        metrics.metric_name,
+        avg(case when population.has_follow_on then 1.0 else 0.0 end) as comparable_follow_on_share
+    from (
+        select distinct metric_name from follow_on
+        where metric_name not like '\_\_population\_\_%' escape '\'
+    ) as metrics
+    cross join (
+        select * from follow_on
+        where metric_name = '__population__contact' and not is_buyer_act
+    ) as population
+    where not exists (
+        select 1 from follow_on as counted
+        where counted.metric_name = metrics.metric_name
+            and counted.entity_id = population.entity_id
+    )
+    group by metrics.metric_name
+),
+
+follow_on_lift as (
+    select
+        follow_on.metric_name,
+        avg(case when follow_on.has_follow_on then 1.0 else 0.0 end) as follow_on_share,
+        any_value(comparable.comparable_follow_on_share) as comparable_follow_on_share
+    from follow_on
+    inner join comparable on comparable.metric_name = follow_on.metric_name
+    group by follow_on.metric_name
+),
+
 -- How the bottom line is judged (DECISIONLOG.md, "Revenue-link gate"): a count of what should
 -- be fewer (direction lower_is_better, e.g. leads never followed up) is linked to revenue through
 -- the contrast: the entities it does NOT count must reach revenue, and more often than the ones it
@@ -147,6 +269,8 @@ bases as (
             when lift.lift_basis = 'better_than_median_vs_rest' then 'better_than_median'
             -- a count (unit count) where fewer is better: each entity it counts is a failure
             when definitions.direction = 'lower_is_better' and definitions.unit = 'count' then 'contrast'
+            -- a count of what a campaign with a cost produced: the campaigns' return
+            when campaign_return.campaign_cost > 0 then 'campaign_return'
             else 'counted'
         end as bottom_line_basis,
         lift.lift_basis,
@@ -156,14 +280,30 @@ bases as (
             then lift.better_share_linked else lift.rest_share_linked end as rest_share_linked
     from definitions
     left join lift on lift.metric_name = definitions.metric_name
+    left join campaign_return on campaign_return.metric_name = definitions.metric_name
 ),
 
 -- Per month: the link holds when a counted entity reaches revenue; for a contrast, when the
 -- population's entities it did not count reach revenue more often than the ones it counted.
+-- A month without the link counts against the metric only when it is conclusive: at the metric's
+-- overall rate, a month with that few entities would reach no revenue with a chance below
+-- gate.max_chance_of_an_empty_month (a small company's quiet month says nothing).
 period_links as (
     select
         periods.metric_name,
         periods.period_start,
+        case
+            when bases.bottom_line_basis = 'contrast' then
+                periods.entities_reached > 0
+                or power(
+                    1 - coalesce(bases.better_share_linked, 0),
+                    greatest(population.entities_counted - periods.entities_counted, 0)
+                ) < {{ gate['max_chance_of_an_empty_month'] }}
+            else power(
+                1 - coalesce(overall.entities_reached * 1.0 / nullif(overall.counted_entities, 0), 0),
+                periods.entities_counted
+            ) < {{ gate['max_chance_of_an_empty_month'] }}
+        end as is_conclusive,
         case
             when bases.bottom_line_basis = 'contrast' then coalesce(
                 (population.entities_reached - periods.entities_reached) * 1.0
@@ -175,6 +315,7 @@ period_links as (
         end as is_link_holding
     from periods
     inner join bases on bases.metric_name = periods.metric_name
+    left join overall on overall.metric_name = periods.metric_name
     left join periods as population
         on population.metric_name = '__population__' || bases.entity_type
         and population.period_start = periods.period_start
@@ -184,7 +325,8 @@ period_summary as (
     select
         metric_name,
         count(*) as periods,
-        count(*) filter (where is_link_holding) as periods_linked
+        count(*) filter (where is_link_holding) as periods_linked,
+        count(*) filter (where is_link_holding or is_conclusive) as periods_judged
     from period_links
     group by metric_name
 ),
@@ -235,10 +377,25 @@ evidence as (
                 bases.better_share_linked, overall.entities_reached * 1.0 / nullif(overall.counted_entities, 0)
             )
             when 'contrast' then bases.better_share_linked
+            when 'campaign_return' then overall.entities_reached * 1.0 / nullif(overall.counted_entities, 0)
         end as bottom_line_share_linked,
+        campaign_return.campaigns,
+        campaign_return.campaign_cost,
+        campaign_return.campaign_attributed_revenue,
+        campaign_return.campaign_return_model,
+        campaign_return.campaign_return,
+        follow_on_lift.follow_on_share,
+        follow_on_lift.comparable_follow_on_share,
+        case
+            when follow_on_lift.follow_on_share > 0 and follow_on_lift.comparable_follow_on_share = 0 then 100.0
+            when follow_on_lift.comparable_follow_on_share > 0
+                then least(follow_on_lift.follow_on_share / follow_on_lift.comparable_follow_on_share, 100.0)
+        end as buyer_follow_on_lift,
         coalesce(period_summary.periods, 0) as periods,
         coalesce(period_summary.periods_linked, 0) as periods_linked,
-        period_summary.periods_linked * 1.0 / nullif(period_summary.periods, 0) as share_of_periods_linked,
+        coalesce(period_summary.periods_judged, 0) as periods_judged,
+        -- null when no month could show the link missing (nothing contradicts it)
+        period_summary.periods_linked * 1.0 / nullif(period_summary.periods_judged, 0) as share_of_periods_linked,
         bases.lift_basis,
         bases.better_share_linked,
         bases.rest_share_linked,
@@ -255,6 +412,8 @@ evidence as (
     left join period_summary on period_summary.metric_name = definitions.metric_name
     left join bases on bases.metric_name = definitions.metric_name
     left join best_lag on best_lag.metric_name = definitions.metric_name
+    left join campaign_return on campaign_return.metric_name = definitions.metric_name
+    left join follow_on_lift on follow_on_lift.metric_name = definitions.metric_name
 ),
 
 final as (
@@ -266,7 +425,8 @@ final as (
         coalesce(
             declared_subject = 'buyers'
             or (declared_subject = 'us' and buyer_act_share >= {{ gate['min_buyer_act_share'] }})
-            or (declared_subject = 'us' and buyer_response_lift >= {{ gate['min_buyer_response_lift'] }}),
+            or (declared_subject = 'us' and buyer_response_lift >= {{ gate['min_buyer_response_lift'] }})
+            or (declared_subject = 'us' and buyer_follow_on_lift >= {{ gate['min_buyer_follow_on_lift'] }}),
             false
         ) as answers_to_buyers,
         case
