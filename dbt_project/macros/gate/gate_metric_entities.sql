@@ -63,6 +63,8 @@
     {"metric": "satisfaction_score", "entity": "ticket", "model": "tickets", "id": "ticket_id", "account": "account_id", "at": "created_at", "where": "satisfaction_score is not null", "value": "satisfaction_score"},
     {"metric": "attributed_revenue", "entity": "campaign", "model": "touches", "id": "campaign_id", "person": "person_id", "at": "occurred_at", "where": "campaign_id is not null and initiated_by = 'buyer'"},
     {"metric": "attributed_pipeline", "entity": "campaign", "model": "touches", "id": "campaign_id", "person": "person_id", "at": "occurred_at", "where": "campaign_id is not null and initiated_by = 'buyer'"},
+    {"metric": "campaign_attributed_revenue", "entity": "campaign", "model": "touches", "id": "campaign_id", "person": "person_id", "at": "occurred_at", "where": "campaign_id is not null and initiated_by = 'buyer'"},
+    {"metric": "campaign_cost", "entity": "none", "model": "costs", "at": "cost_month", "series": "case when campaign_id is not null then amount else 0 end"},
     {"metric": "campaign_roi", "entity": "campaign", "model": "touches", "id": "campaign_id", "person": "person_id", "at": "occurred_at", "where": "campaign_id is not null"},
     {"metric": "event_roi", "entity": "campaign", "model": "touches", "id": "campaign_id", "person": "person_id", "at": "occurred_at", "where": "touch_type in ('event_registration', 'event_attendance', 'booth_scan') and campaign_id is not null"},
     {"metric": "leads_captured_to_date", "entity": "contact", "model": "lead_funnel", "id": "person_id", "at": "captured_at"},
