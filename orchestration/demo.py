@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 
+from expectations.gate import verdict_summary
 from orchestration.definitions import defs
 from orchestration.defs.jobs import build_warehouse
 from orchestration.settings import apply_defaults
@@ -25,9 +27,9 @@ def build(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
 def summary(warehouse_path: str) -> str:
     con = duckdb.connect(warehouse_path, read_only=True)
     try:
-        tables = con.execute(
-            "select schema_name, table_name, estimated_size from duckdb_tables()"
-            " order by schema_name, table_name"
+        schemas = con.execute(
+            "select schema_name, count(*), sum(estimated_size) from duckdb_tables()"
+            " group by schema_name order by schema_name"
         ).fetchall()
         match_rates = con.execute(
             "select record_system || ' ' || record_type, account_match_rate,"
@@ -40,11 +42,8 @@ def summary(warehouse_path: str) -> str:
         ).fetchall()
     finally:
         con.close()
-    by_schema: dict[str, list[str]] = {}
-    for schema, table, rows in tables:
-        by_schema.setdefault(schema, []).append(f"{table} ({rows:,} rows)")
     lines = [f"Working warehouse: {warehouse_path}"]
-    lines += [f"  {schema}: " + ", ".join(names) for schema, names in by_schema.items()]
+    lines += [f"  {schema}: {tables} tables, ~{rows:,} rows" for schema, tables, rows in schemas]
     lines.append("Identity: share of records resolved to an account (found in another system):")
     lines += [
         f"  {source}: {account:.1%}" + (f" ({cross:.1%})" if cross is not None else "")
@@ -54,6 +53,21 @@ def summary(warehouse_path: str) -> str:
         "Quarantined rows (kept in raw_meta.quarantine with file, line, column and reason): "
         + (", ".join(f"{c} {n}" for c, n in quarantined) or "none")
     )
+    return "\n".join(lines)
+
+
+def published_summary(published_path: str) -> str:
+    if not Path(published_path).exists():
+        return f"Published file: not written ({published_path})"
+    con = duckdb.connect(published_path, read_only=True)
+    try:
+        tables = con.execute(
+            "select table_name, row_count from main.publication order by table_name"
+        ).fetchall()
+    finally:
+        con.close()
+    lines = [f"Published for analysts and BI tools (read-only, DuckDB 1.1+): {published_path}"]
+    lines += [f"  {table}: {rows:,} rows" for table, rows in tables]
     return "\n".join(lines)
 
 
@@ -69,6 +83,8 @@ def main() -> int:
         and not e.asset_check_evaluation_data.passed
     ]
     print(summary(os.environ["WAREHOUSE_PATH"]))
+    print(verdict_summary(os.environ["WAREHOUSE_PATH"]))
+    print(published_summary(os.environ["PUBLISHED_PATH"]))
     if failed_checks:
         print("Checks that did not pass: " + ", ".join(failed_checks))
     print(f"Extracts: {os.environ['EXTRACTS_DIR']}")

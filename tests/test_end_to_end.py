@@ -33,6 +33,7 @@ def demo_env(folder: Path) -> dict[str, str]:
         "EXTRACTS_DIR": str(folder / "extracts"),
         "WAREHOUSE_PATH": str(folder / "warehouse" / "warehouse.duckdb"),
         "DAGSTER_HOME": str(folder / "dagster_home"),
+        "PUBLISHED_PATH": str(folder / "published" / "metrics.duckdb"),
     }
 
 
@@ -53,6 +54,8 @@ def demo_folder(tmp_path_factory) -> Path:
     result = run_make_demo(folder)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert str(folder / "warehouse" / "warehouse.duckdb") in result.stdout
+    assert "Revenue-link gate: " in result.stdout
+    assert (folder / "published" / "metrics.duckdb").exists()
     return folder
 
 
