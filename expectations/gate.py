@@ -113,30 +113,36 @@ def record_values(con: duckdb.DuckDBPyConnection) -> None:
         "select md5(coalesce(string_agg(file_sha256, ',' order by file_sha256), ''))"
         " from raw_meta.loaded_files"
     ).fetchone()[0]
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    rows = [(m, fingerprint, h, now) for m, h in _values_hashes(con).items()]
-    con.executemany(f"insert into {HISTORY_TABLE} values (?, ?, ?, ?)", rows)
+    con.execute(
+        "create or replace temp table gate_this_run"
+        " (metric_name varchar, inputs_fingerprint varchar, values_hash varchar)"
+    )
+    con.executemany(
+        "insert into gate_this_run values (?, ?, ?)",
+        [(m, fingerprint, h) for m, h in _values_hashes(con).items()],
+    )
     # The reproducibility row GX judges: this run's hash against the first one stored for the
     # same inputs (null when these inputs were never seen before: nothing to compare yet).
     con.execute(
         f"""
         create or replace table gate.metric_reproducibility as
-        with ranked as (
-            select *, row_number() over (partition by metric_name, inputs_fingerprint
-                order by recorded_at, values_hash) as nth
-            from {HISTORY_TABLE}
-        ),
-        latest as (
-            select * from {HISTORY_TABLE}
-            where recorded_at = (select max(recorded_at) from {HISTORY_TABLE})
-        )
-        select latest.metric_name, latest.inputs_fingerprint, latest.values_hash,
-            case when first.recorded_at < latest.recorded_at then first.values_hash end
-                as first_values_hash_same_inputs
-        from latest
-        left join ranked as first on first.metric_name = latest.metric_name
-            and first.inputs_fingerprint = latest.inputs_fingerprint and first.nth = 1
+        select this_run.*, first_seen.values_hash as first_values_hash_same_inputs
+        from gate_this_run as this_run
+        left join (
+            select metric_name, inputs_fingerprint, arg_min(values_hash, recorded_at) as values_hash
+            from {HISTORY_TABLE} group by metric_name, inputs_fingerprint
+        ) as first_seen using (metric_name, inputs_fingerprint)
         """
+    )
+    # A hash already seen for the same inputs is not stored again: re-running the same input
+    # changes nothing, while a different hash for the same inputs is kept as evidence.
+    con.execute(
+        f"insert into {HISTORY_TABLE} select this_run.*, ? from gate_this_run as this_run"
+        f" where not exists (select 1 from {HISTORY_TABLE} as seen"
+        " where seen.metric_name = this_run.metric_name"
+        " and seen.inputs_fingerprint = this_run.inputs_fingerprint"
+        " and seen.values_hash = this_run.values_hash)",
+        [dt.datetime.now(dt.UTC).replace(tzinfo=None)],
     )
 
 
