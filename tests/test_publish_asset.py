@@ -238,7 +238,7 @@ def read_in_a_loop(published: str, ready, stop, results) -> None:
         except duckdb.Error as error:
             errors.append(f"{type(error).__name__}: {error}")
         # A BI tool's pace, not a spin: eight spinning readers would starve the rebuild of CPU.
-        stop.wait(0.02)
+        stop.wait(0.25)
     results.put((reads, errors, versions))
 
 
