@@ -29,7 +29,19 @@ as_of as (
     select * from {{ ref('gate_as_of') }}
 ),
 
+-- One equi-join per entity type (its rule above), so the database hash-joins on the key instead
+-- of comparing every counting with every revenue event.
+{%- set rules = [
+    {'entity_type': 'contact', 'event_type': 'won_deal', 'event_key': 'person_id', 'counted_key': 'entity_id', 'started_after_counting': true},
+    {'entity_type': 'campaign', 'event_type': 'won_deal', 'event_key': 'person_id', 'counted_key': 'via_person_id', 'started_after_counting': true},
+    {'entity_type': 'account', 'event_type': 'won_deal', 'event_key': 'account_id', 'counted_key': 'entity_id', 'started_after_counting': true},
+    {'entity_type': 'deal', 'event_type': none, 'event_key': 'deal_id', 'counted_key': 'entity_id', 'started_after_counting': false},
+    {'entity_type': 'ticket', 'event_type': 'paid_invoice', 'event_key': 'account_id', 'counted_key': 'via_account_id', 'started_after_counting': false},
+    {'entity_type': 'subscription', 'event_type': 'paid_invoice', 'event_key': 'subscription_id', 'counted_key': 'entity_id', 'started_after_counting': false},
+] %}
+
 reached as (
+    {%- for rule in rules %}
     select
         counted.metric_name,
         counted.entity_type,
@@ -40,34 +52,20 @@ reached as (
         revenue_events.amount
     from counted
     inner join revenue_events
-        on revenue_events.reached_at >= counted.counted_at
+        on revenue_events.{{ rule.event_key }} = counted.{{ rule.counted_key }}
+        and revenue_events.reached_at >= counted.counted_at
         and revenue_events.reached_at <= {{ dbt.dateadd('day', window, 'counted.counted_at') }}
-        and (
-            (
-                counted.entity_type in ('contact', 'campaign', 'account')
-                and revenue_events.revenue_event_type = 'won_deal'
-                and revenue_events.started_at >= counted.counted_at
-                and (
-                    (counted.entity_type = 'contact' and revenue_events.person_id = counted.entity_id)
-                    or (counted.entity_type = 'campaign' and revenue_events.person_id = counted.via_person_id)
-                    or (counted.entity_type = 'account' and revenue_events.account_id = counted.entity_id)
-                )
-            )
-            or (
-                counted.entity_type = 'deal'
-                and revenue_events.deal_id = counted.entity_id
-            )
-            or (
-                counted.entity_type = 'ticket'
-                and revenue_events.revenue_event_type = 'paid_invoice'
-                and revenue_events.account_id = counted.via_account_id
-            )
-            or (
-                counted.entity_type = 'subscription'
-                and revenue_events.revenue_event_type = 'paid_invoice'
-                and revenue_events.subscription_id = counted.entity_id
-            )
-        )
+        {%- if rule.event_type %}
+        and revenue_events.revenue_event_type = '{{ rule.event_type }}'
+        {%- endif %}
+        {%- if rule.started_after_counting %}
+        and revenue_events.started_at >= counted.counted_at
+        {%- endif %}
+    where counted.entity_type = '{{ rule.entity_type }}'
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
 ),
 
 final as (
