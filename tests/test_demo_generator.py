@@ -129,9 +129,9 @@ def booth_leads_with_sales_touches(folder: Path) -> tuple[int, int]:
     activities = f"read_json('{folder}/crm/activities/*.jsonl', format='newline_delimited')"
     return con.execute(
         f"""
-        with booth as (select distinct {normalised('email')} as inbox from {contacts}
+        with booth as (select distinct {normalised("email")} as inbox from {contacts}
                        where lead_source = 'trade_show'),
-             touched as (select distinct {normalised('contact_email')} as inbox from {activities})
+             touched as (select distinct {normalised("contact_email")} as inbox from {activities})
         select count(*), count(touched.inbox) from booth left join touched using (inbox)
         """
     ).fetchone()
@@ -175,8 +175,8 @@ def test_the_same_person_is_cased_differently_in_marketing_and_helpdesk(default_
     con = duckdb.connect()
     pairs = con.execute(
         f"""
-        select count(*) from {latest(default_company, 'contacts')} c
-        join {latest(default_company, 'tickets')} t
+        select count(*) from {latest(default_company, "contacts")} c
+        join {latest(default_company, "tickets")} t
           on lower(c.email) = lower(t.requester_email) and c.email <> t.requester_email
         """
     ).fetchone()[0]
