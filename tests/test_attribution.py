@@ -12,42 +12,17 @@ marts are built with their ancestors and tests. Then, for every attribution mode
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+from dbt_cli import run_dbt as _dbt
 
 from sources.contracts import load_contracts
 
 DBT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 SELECT = ["+path:models/marts/attribution", "+path:models/marts/leaderboards"]
 MODELS = ["first_touch", "last_touch", "linear", "u_shaped", "w_shaped", "time_decay"]
-
-
-def _dbt(root: Path, warehouse: Path, *args: str) -> subprocess.CompletedProcess:
-    """dbt in a separate process, as Dagster runs it: this process never holds the file."""
-    dbt = Path(sys.executable).with_name("dbt")
-    return subprocess.run(
-        [
-            str(dbt),
-            *args,
-            "--project-dir",
-            str(DBT_DIR),
-            "--profiles-dir",
-            str(DBT_DIR),
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "logs"),
-        ],
-        env={**os.environ, "WAREHOUSE_PATH": str(warehouse)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -12,15 +12,14 @@ go-to-market models are built with their ancestors (staging, identity) and their
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import duckdb
 import pytest
+from dbt_cli import run_dbt as _dbt
 
 from sources.contracts import load_contracts
 
@@ -45,29 +44,6 @@ GTM_TABLES = [
     "marts.pipeline",
     "marts.rep_performance",
 ]
-
-
-def _dbt(root: Path, warehouse: Path, *args: str) -> subprocess.CompletedProcess:
-    """dbt in a separate process, as Dagster runs it: this process never holds the file."""
-    dbt = Path(sys.executable).with_name("dbt")
-    return subprocess.run(
-        [
-            str(dbt),
-            *args,
-            "--project-dir",
-            str(DBT_DIR),
-            "--profiles-dir",
-            str(DBT_DIR),
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "logs"),
-        ],
-        env={**os.environ, "WAREHOUSE_PATH": str(warehouse)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def _build(root: Path, warehouse: Path, *extra: str) -> subprocess.CompletedProcess:
