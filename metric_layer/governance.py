@@ -11,6 +11,8 @@ OWNER_TEAMS = ("marketing", "sales", "service", "finance", "revops")
 UNITS = ("count", "usd", "ratio", "hours", "days", "score")
 DIRECTIONS = ("higher_is_better", "lower_is_better")
 SUBJECTS = ("buyers", "us")
+# The gate's role (docs/revenue_gate.md): linked by definition, money we spend, or judged on evidence.
+ROLES = ("goal", "input", "driver")
 REVENUE_LINK_ENTITIES = ("contact", "account", "campaign", "deal", "ticket", "subscription", "none")
 GRAINS = ("day", "week", "month", "quarter")
 OWNER_ROLE_WORDS = (
@@ -41,7 +43,7 @@ def governance_errors(metric: dict[str, Any]) -> list[str]:
     """What is wrong with one metric's meta (empty when nothing is)."""
     meta = metric_meta(metric)
     errors = []
-    for key in ("owner_team", "owner", "unit", "direction", "action", "subject"):
+    for key in ("owner_team", "owner", "unit", "direction", "action", "subject", "role"):
         if not str(meta.get(key) or "").strip():
             errors.append(f"meta.{key} is missing")
     for key, allowed in (
@@ -49,6 +51,7 @@ def governance_errors(metric: dict[str, Any]) -> list[str]:
         ("unit", UNITS),
         ("direction", DIRECTIONS),
         ("subject", SUBJECTS),
+        ("role", ROLES),
     ):
         if meta.get(key) is not None and meta.get(key) not in allowed:
             errors.append(f"meta.{key} = {meta.get(key)} is not one of {', '.join(allowed)}")

@@ -126,7 +126,7 @@ def test_every_required_metric_is_defined_once_with_governance_meta(layer):
 def test_python_governance_names_the_metric_that_breaks_it():
     good = {"name": "ok", "config": {"meta": {
         "owner_team": "sales", "owner": "VP of Sales", "unit": "count",
-        "direction": "higher_is_better", "action": "act", "subject": "buyers",
+        "direction": "higher_is_better", "action": "act", "subject": "buyers", "role": "driver",
         "revenue_link": {"entity": "deal", "path": "deal -> revenue"},
         "grains": ["month"], "dimensions": [],
     }}}  # fmt: skip
@@ -135,9 +135,13 @@ def test_python_governance_names_the_metric_that_breaks_it():
     person = json.loads(json.dumps(good))
     person["name"] = "personal_owner"
     person["config"]["meta"]["owner"] = "Jane Smith"
+    no_role = json.loads(json.dumps(good))
+    no_role["name"] = "roleless"
+    del no_role["config"]["meta"]["role"]
     with pytest.raises(MetricGovernanceError) as error:
-        check_semantic_manifest({"metrics": [good, no_meta, person, dict(good)]})
+        check_semantic_manifest({"metrics": [good, no_meta, person, no_role, dict(good)]})
     message = str(error.value)
+    assert "roleless: meta.role is missing" in message
     assert "orphan_metric: meta.owner_team is missing" in message
     assert "personal_owner: meta.owner = Jane Smith is not a role" in message
     assert "ok: defined 2 times" in message

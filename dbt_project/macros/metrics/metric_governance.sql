@@ -12,6 +12,7 @@
         'unit': ['count', 'usd', 'ratio', 'hours', 'days', 'score'],
         'direction': ['higher_is_better', 'lower_is_better'],
         'subject': ['buyers', 'us'],
+        'role': ['goal', 'input', 'driver'],
         'revenue_link_entity': ['contact', 'account', 'campaign', 'deal', 'ticket', 'subscription', 'none'],
         'grains': ['day', 'week', 'month', 'quarter'],
         'owner_role_words': ['head', 'chief', 'vp', 'vice president', 'director', 'manager', 'lead',
@@ -30,12 +31,12 @@
     {%- set rules = metric_governance_rules() -%}
     {%- set meta = metric_meta(metric) -%}
     {%- set errors = [] -%}
-    {%- for key in ['owner_team', 'owner', 'unit', 'direction', 'action', 'subject'] -%}
+    {%- for key in ['owner_team', 'owner', 'unit', 'direction', 'action', 'subject', 'role'] -%}
         {%- if meta.get(key) is none or (meta.get(key) | string | trim) == '' -%}
             {%- do errors.append('meta.' ~ key ~ ' is missing') -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- for key in ['owner_team', 'unit', 'direction', 'subject'] -%}
+    {%- for key in ['owner_team', 'unit', 'direction', 'subject', 'role'] -%}
         {%- if meta.get(key) is not none and meta.get(key) not in rules[key] -%}
             {%- do errors.append('meta.' ~ key ~ ' = ' ~ meta.get(key) ~ ' is not one of ' ~ rules[key] | join(', ')) -%}
         {%- endif -%}
