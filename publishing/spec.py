@@ -36,6 +36,9 @@ class TableSpec:
     columns: dict[str, str]
     name_columns: tuple[str, ...] = ()
     description: str = ""
+    # Which columns are metric figures and where the metric layer keeps them (``metrics:`` in the
+    # spec; read by metric_layer.consistency). Not part of the copy, so not in the fingerprint.
+    metrics: dict = field(default_factory=dict, compare=False)
 
     @property
     def schema(self) -> str:
@@ -117,7 +120,16 @@ def parse_spec(raw: object, where: str = "spec") -> PublicationSpec:
 def _parse_table(raw: dict, where: str, types_connection: duckdb.DuckDBPyConnection) -> TableSpec:
     _reject_unknown_keys(
         raw,
-        {"target", "source", "source_sql", "columns", "name_columns", "description", "enabled"},
+        {
+            "target",
+            "source",
+            "source_sql",
+            "columns",
+            "name_columns",
+            "description",
+            "enabled",
+            "metrics",
+        },
         where,
     )
     target = raw.get("target")
@@ -148,12 +160,17 @@ def _parse_table(raw: dict, where: str, types_connection: duckdb.DuckDBPyConnect
         if columns.get(column) not in TEXT_TYPES:
             raise SpecError(f"{where}: name column {column!r} is not a text column of the table")
 
+    metrics = raw.get("metrics") or {}
+    if not isinstance(metrics, dict):
+        raise SpecError(f"{where}: 'metrics' must be a mapping")
+
     return TableSpec(
         target=target,
         source_sql=source_sql,
         columns=columns,
         name_columns=name_columns,
         description=str(raw.get("description", "")).strip(),
+        metrics=metrics,
     )
 
 

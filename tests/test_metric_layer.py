@@ -32,7 +32,8 @@ BIN = Path(sys.executable).parent
 REQUIRED_METRICS = {
     "new_contacts", "contacts_replied", "mqls", "lead_to_mql_rate", "mql_to_opportunity_rate",
     "opportunity_to_won_rate", "lead_to_customer_rate", "lead_follow_up_rate",
-    "speed_to_lead_hours", "leads_never_followed_up", "marketing_sourced_pipeline",
+    "speed_to_lead_hours_mean", "speed_to_lead_hours_median", "leads_never_followed_up",
+    "marketing_sourced_pipeline", "sales_cycle_days_median",
     "pipeline_created", "bookings", "win_rate", "average_deal_size", "sales_cycle_days", "cac",
     "first_response_time_hours", "average_response_time_hours", "resolution_time_hours",
     "one_touch_resolution_rate", "satisfaction_score", "revenue", "mrr", "net_revenue_retention",
@@ -224,7 +225,8 @@ def test_metric_values_cover_every_metric_at_its_grains_and_dimensions(layer):
 
 SAMPLE = [
     ("revenue", "month", ""),
-    ("speed_to_lead_hours", "week", "rep__team_name"),
+    ("speed_to_lead_hours_mean", "week", "rep__team_name"),
+    ("speed_to_lead_hours_median", "month", "rep"),
     ("win_rate", "quarter", "deal__deal_type"),
     ("mrr", "quarter", "subscription_month__plan"),
     ("lead_to_customer_rate", "month", ""),

@@ -31,7 +31,7 @@ VANITY = ["booth_scans", "emails_sent", "event_attendees", "ad_impressions", "we
 # the link, and only months where an empty month is improbable count (max_chance_of_an_empty_month).
 MOVE_REVENUE = [
     "lead_follow_up_rate",
-    "speed_to_lead_hours",
+    "speed_to_lead_hours_mean",
     "marketing_sourced_pipeline",
     "first_response_time_hours",
     "average_response_time_hours",

@@ -87,3 +87,24 @@
 {% macro duckdb__attribution_type_double() -%}
     double
 {%- endmacro %}
+
+{#-
+    Credited amounts and weights are summed as exact decimals: a sum of floats depends on the
+    order the rows arrive in (parallel scans), so two builds on the same files would differ in
+    the last digits. Twelve places keep a deal's credits summing to its amount.
+-#}
+{% macro attribution_type_credit() -%}
+    decimal(38, 12)
+{%- endmacro %}
+
+{#- The declared default model (var attribution.default_model); a name no model has fails the build. -#}
+{% macro attribution_default_model() -%}
+    {%- set model_name = var('attribution')['default_model'] -%}
+    {%- if model_name not in attribution_models() -%}
+        {{ exceptions.raise_compiler_error(
+            "var attribution.default_model = " ~ model_name ~ " is not one of "
+            ~ attribution_models() | join(', ')
+        ) }}
+    {%- endif -%}
+    {{ return(model_name) }}
+{%- endmacro %}

@@ -18,7 +18,7 @@ pipeline_by_month as (
         campaign_id,
         deal_created_month as attribution_month,
         attributed_pipeline,
-        cast(0 as {{ attribution_type_double() }}) as attributed_revenue,
+        cast(0 as {{ attribution_type_credit() }}) as attributed_revenue,
         deal_id as pipeline_deal_id,
         cast(null as {{ dbt.type_string() }}) as won_deal_id
     from credits
@@ -32,7 +32,7 @@ revenue_by_month as (
         channel,
         campaign_id,
         deal_closed_month as attribution_month,
-        cast(0 as {{ attribution_type_double() }}) as attributed_pipeline,
+        cast(0 as {{ attribution_type_credit() }}) as attributed_pipeline,
         attributed_revenue,
         cast(null as {{ dbt.type_string() }}) as pipeline_deal_id,
         deal_id as won_deal_id
@@ -72,6 +72,7 @@ final as (
             'attribution_model', 'channel', 'campaign_id', 'attribution_month'
         ]) }} as attributed_revenue_id,
         attribution_model,
+        attribution_model = '{{ attribution_default_model() }}' as is_default_attribution_model,
         channel,
         campaign_id,
         cast(attribution_month as date) as attribution_month,

@@ -55,14 +55,16 @@ final as (
         deal_touches.deal_id,
         deal_touches.touch_id,
         weighted.attribution_model,
+        weighted.attribution_model = '{{ attribution_default_model() }}'
+            as is_default_attribution_model,
         weighted.attribution_weight,
         cast(
             deal_touches.deal_amount * weighted.attribution_weight
-            as {{ attribution_type_double() }}
+            as {{ attribution_type_credit() }}
         ) as attributed_pipeline,
         cast(
             deal_touches.deal_bookings_amount * weighted.attribution_weight
-            as {{ attribution_type_double() }}
+            as {{ attribution_type_credit() }}
         ) as attributed_revenue,
         touch_weights.touch_position,
         touch_weights.touch_count,

@@ -33,7 +33,12 @@ campaign_credits as (
         sum(attributed_pipeline) as attributed_pipeline,
         sum(attributed_revenue) as attributed_revenue,
         -- Fractional customers: a won deal's weights on the campaign's touches.
-        sum(case when is_won then attribution_weight else 0 end) as attributed_won_deals,
+        sum(
+            case
+                when is_won then cast(attribution_weight as {{ attribution_type_credit() }})
+                else 0
+            end
+        ) as attributed_won_deals,
         count(distinct deal_id) as deals_touched,
         count(distinct case when is_won then deal_id end) as won_deals_touched
     from credits
@@ -53,6 +58,8 @@ final as (
         campaigns.is_event,
         campaigns.channel in ('event', 'trade_show') as is_event_or_trade_show,
         attribution_models.attribution_model,
+        attribution_models.attribution_model = '{{ attribution_default_model() }}'
+            as is_default_attribution_model,
         cast(coalesce(campaign_credits.attributed_pipeline, 0) as {{ attribution_type_double() }})
             as attributed_pipeline,
         cast(coalesce(campaign_credits.attributed_revenue, 0) as {{ attribution_type_double() }})

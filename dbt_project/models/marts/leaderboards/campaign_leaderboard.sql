@@ -50,8 +50,11 @@ attributed_by_grain as (
         end as period_start,
         attributed.campaign_id,
         attributed.attribution_model,
-        attributed.attributed_pipeline,
-        attributed.attributed_revenue
+        -- Summed as exact decimals: the same digits whatever order the rows arrive in.
+        cast(attributed.attributed_pipeline as {{ attribution_type_credit() }})
+            as attributed_pipeline,
+        cast(attributed.attributed_revenue as {{ attribution_type_credit() }})
+            as attributed_revenue
     from attributed
     cross join grains
     where attributed.campaign_id is not null
@@ -156,6 +159,8 @@ final as (
         scored.period_grain,
         scored.period_start,
         scored.attribution_model,
+        scored.attribution_model = '{{ attribution_default_model() }}'
+            as is_default_attribution_model,
         cast(scored.attributed_pipeline as {{ attribution_type_double() }}) as attributed_pipeline,
         cast(scored.attributed_revenue as {{ attribution_type_double() }}) as attributed_revenue,
         cast(scored.campaign_cost as decimal(18, 2)) as campaign_cost,

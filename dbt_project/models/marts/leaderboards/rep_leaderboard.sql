@@ -121,7 +121,10 @@ lead_periods as (
         leads.owner_rep_id as rep_id,
         count(*) as leads_assigned,
         sum(case when leads.is_followed_up then 1 else 0 end) as leads_followed_up,
-        {{ median('leads.hours_to_first_sales_touch') }} as median_speed_to_lead_hours
+        {{ median('leads.hours_to_first_sales_touch') }} as median_speed_to_lead_hours,
+        avg(
+            case when leads.is_followed_up then leads.hours_to_first_sales_touch end
+        ) as mean_speed_to_lead_hours
     from leads
     cross join grains
     where leads.owner_rep_id is not null
@@ -179,6 +182,7 @@ joined as (
         cast(rep_periods.period_start as date) as period_start,
         rep_periods.rep_id,
         lead_periods.median_speed_to_lead_hours,
+        lead_periods.mean_speed_to_lead_hours,
         request_periods.median_response_hours,
         coalesce(deal_periods.bookings_amount, 0) as bookings_amount,
         coalesce(deal_periods.deals_won, 0) as deals_won,
@@ -227,6 +231,10 @@ final as (
         cast(joined.leads_followed_up as {{ dbt.type_bigint() }}) as leads_followed_up,
         cast(joined.median_speed_to_lead_hours as {{ attribution_type_double() }})
             as median_speed_to_lead_hours,
+        cast(joined.mean_speed_to_lead_hours as {{ attribution_type_double() }})
+            as mean_speed_to_lead_hours,
+        -- The metric speed_to_lead_rank ranks by: the typical lead's wait, not the slow tail.
+        'speed_to_lead_hours_median' as speed_to_lead_ranked_by,
         cast(joined.lead_requests as {{ dbt.type_bigint() }}) as lead_requests,
         cast(joined.lead_requests_answered as {{ dbt.type_bigint() }}) as lead_requests_answered,
         cast(joined.median_response_hours as {{ attribution_type_double() }})

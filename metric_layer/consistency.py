@@ -1,0 +1,224 @@
+"""Published figures equal the metric layer.
+
+Every column that the BI contract (``publishing/publication.yml``) marks as a metric, in a table's
+``metrics:`` block, is compared row by row with ``metric_layer.metric_values`` for the same metric,
+grain, period and dimension. A table may not show its own version of a metric: when a mart and
+the metric layer disagree, this check names the column, the metric and the rows.
+
+A ``metrics:`` block::
+
+    metrics:
+      period_column: period_start      # the period's first day
+      grain: month                     # or grain_column: period_grain
+      dimension: rep                   # metric_values.dimension_name; omitted for the total
+      dimension_column: rep_id         # the column holding the dimension's value
+      rows: is_default_attribution_model   # optional: which rows are metric figures
+      columns:
+        win_rate: win_rate                           # column: metric
+        bookings_amount: {metric: bookings, absent: 0}  # 0 where the metric layer has no row
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from metric_layer.values import NO_VALUE, SCHEMA, TABLE, TOTAL
+from publishing.errors import SpecError
+from publishing.spec import IDENTIFIER, PublicationSpec
+
+WORKING = "working_warehouse"
+BLOCK_KEYS = {
+    "period_column",
+    "grain",
+    "grain_column",
+    "dimension",
+    "dimension_column",
+    "rows",
+    "columns",
+}
+DECIMAL_SCALE = re.compile(r"^DECIMAL\(\d+,(\d+)\)$")
+# Floats are compared to a millionth plus a billionth of the value: the metric layer sums exact
+# decimals, a mart may divide them in another order.
+FLOAT_TOLERANCE_ABSOLUTE = 1e-6
+FLOAT_TOLERANCE_RELATIVE = 1e-9
+EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class MetricColumn:
+    column: str
+    metric: str
+    absent: float | None  # what the table shows where the metric layer has no row
+    tolerance: float  # half a unit of the column's last decimal place; floats: see above
+
+
+@dataclass(frozen=True)
+class MetricTable:
+    target: str
+    period_column: str
+    grain: str | None
+    grain_column: str | None
+    dimension: str
+    dimension_column: str | None
+    rows: str | None
+    columns: tuple[MetricColumn, ...]
+
+
+@dataclass(frozen=True)
+class ColumnComparison:
+    target: str
+    column: str
+    metric: str
+    rows_compared: int
+    rows_different: int
+    examples: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return self.rows_compared > 0 and self.rows_different == 0
+
+    def describe(self) -> str:
+        where = f"{self.target}.{self.column} = {self.metric}"
+        if self.rows_compared == 0:
+            return f"{where}: no rows to compare (the contract's rows filter selects none)"
+        if not self.rows_different:
+            return f"{where}: {self.rows_compared:,} rows equal"
+        return (
+            f"{where}: {self.rows_different:,} of {self.rows_compared:,} rows differ, e.g. "
+            + "; ".join(self.examples)
+        )
+
+
+def metric_tables(spec: PublicationSpec) -> list[MetricTable]:
+    """The ``metrics:`` blocks of the spec, validated against each table's columns."""
+    return [_parse_block(t.target, t.metrics, t.columns) for t in spec.tables if t.metrics]
+
+
+def _parse_block(target: str, raw: dict[str, Any], columns: dict[str, str]) -> MetricTable:
+    where = f"{target}: metrics"
+    unknown = sorted(set(raw) - BLOCK_KEYS)
+    if unknown:
+        raise SpecError(f"{where}: unknown keys {', '.join(unknown)}")
+    if ("grain" in raw) == ("grain_column" in raw):
+        raise SpecError(f"{where}: give exactly one of 'grain' or 'grain_column'")
+    if ("dimension" in raw) != ("dimension_column" in raw):
+        raise SpecError(f"{where}: 'dimension' and 'dimension_column' go together")
+    for key in ("period_column", "grain_column", "dimension_column"):
+        if key in raw and raw[key] not in columns:
+            raise SpecError(f"{where}.{key}: {raw[key]!r} is not a column of the table")
+    if "period_column" not in raw:
+        raise SpecError(f"{where}: 'period_column' is missing")
+    metric_columns = []
+    for column, mark in (raw.get("columns") or {}).items():
+        if column not in columns:
+            raise SpecError(f"{where}.columns: {column!r} is not a column of the table")
+        mark = mark if isinstance(mark, dict) else {"metric": mark}
+        metric = str(mark.get("metric") or "")
+        if not IDENTIFIER.match(metric):
+            raise SpecError(f"{where}.columns.{column}: {metric!r} is not a metric name")
+        metric_columns.append(
+            MetricColumn(column, metric, mark.get("absent"), _tolerance(columns[column]))
+        )
+    if not metric_columns:
+        raise SpecError(f"{where}: 'columns' must mark at least one column")
+    return MetricTable(
+        target=target,
+        period_column=raw["period_column"],
+        grain=raw.get("grain"),
+        grain_column=raw.get("grain_column"),
+        dimension=str(raw.get("dimension") or TOTAL),
+        dimension_column=raw.get("dimension_column"),
+        rows=raw.get("rows"),
+        columns=tuple(metric_columns),
+    )
+
+
+def _tolerance(column_type: str) -> float:
+    scale = DECIMAL_SCALE.match(column_type.replace(" ", ""))
+    return 0.5 * 10 ** -int(scale.group(1)) if scale else 0.0
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def compare_column(
+    con: duckdb.DuckDBPyConnection, table: MetricTable, column: MetricColumn, values: str
+) -> ColumnComparison:
+    """One marked column against the metric layer's rows in ``values`` (a qualified table)."""
+    grain = table.grain_column or _quote(str(table.grain))
+    dimension_value = (
+        f"coalesce(cast(published.{table.dimension_column} as varchar), {_quote(NO_VALUE)})"
+        if table.dimension_column
+        else _quote(TOTAL)
+    )
+    expected = (
+        f"coalesce(metric.value, {float(column.absent)})"
+        if column.absent is not None
+        else "metric.value"
+    )
+    shown = f"cast(published.{column.column} as double)"
+    allowed = (
+        f"{column.tolerance}"
+        if column.tolerance
+        else f"{FLOAT_TOLERANCE_ABSOLUTE} + {FLOAT_TOLERANCE_RELATIVE} * abs(expected)"
+    )
+    sql = f"""
+        with compared as (
+            select
+                cast(published.{table.period_column} as varchar)
+                    || ' ' || {grain} || ' ' || {dimension_value} as cell,
+                {shown} as shown,
+                {expected} as expected
+            from {table.target} as published
+            left join {values} as metric
+                on metric.metric_name = {_quote(column.metric)}
+                and metric.grain = {grain}
+                and metric.period_start = published.{table.period_column}
+                and metric.dimension_name = {_quote(table.dimension)}
+                and metric.dimension_value = {dimension_value}
+            where {table.rows or "true"}
+        ),
+        different as (
+            select * from compared
+            where not (
+                (shown is null and expected is null)
+                or coalesce(abs(shown - expected) <= {allowed}, false)
+            )
+        )
+        select
+            (select count(*) from compared),
+            (select count(*) from different),
+            (select list(cell || ': shows ' || coalesce(cast(shown as varchar), 'null')
+                || ', metric layer ' || coalesce(cast(expected as varchar), 'no value')
+                order by cell)[1:{EXAMPLES}] from different)
+    """
+    compared, different, examples = con.execute(sql).fetchall()[0]
+    return ColumnComparison(
+        table.target, column.column, column.metric, compared, different, tuple(examples or ())
+    )
+
+
+def compare_published(published_path: Path, working_path: Path | str, spec: PublicationSpec):
+    """Every marked column of the published file against the working warehouse's metric layer.
+
+    The working file's metric_values holds every metric (the published one only the certified
+    ones), so a figure of a blocked metric is compared too.
+    """
+    tables = metric_tables(spec)
+    published_targets = {t.target for t in spec.tables}
+    with duckdb.connect(str(published_path), read_only=True) as con:
+        quoted = str(working_path).replace("'", "''")
+        con.execute(f"attach '{quoted}' as {WORKING} (read_only)")
+        values = f"{WORKING}.{SCHEMA}.{TABLE}"
+        return [
+            compare_column(con, table, column, values)
+            for table in tables
+            if table.target in published_targets
+            for column in table.columns
+        ]
