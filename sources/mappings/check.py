@@ -1,0 +1,118 @@
+"""The dry run: what a folder of vendor exports would give, before anything is loaded.
+
+The files are converted into a temporary folder and each canonical file is put through the
+loader's own staging and row checks in an in-memory DuckDB, so "would be quarantined" means
+exactly what the real load would quarantine, and why.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from sources.contracts import contract_by_name
+from sources.load import LoadError
+from sources.mappings.convert import LINEAGE_DIR, FileReport, FolderReport, convert_folder
+from sources.mappings.spec import Mapping
+from sources.quarantine import BAD_LINES_TABLE, PROBLEMS_TABLE, find_problems
+from sources.readers import REJECTS_TABLE, stage_file
+
+
+@dataclass
+class FileCheck:
+    conversion: FileReport
+    rows_that_map: int = 0
+    rows_quarantined: int = 0
+    reasons: list[tuple[str, str, int, int]] = field(
+        default_factory=list
+    )  # column, why, rows, line
+    load_error: str | None = None
+
+
+def check_folder(mapping: Mapping, folder: Path) -> tuple[FolderReport, list[FileCheck]]:
+    with tempfile.TemporaryDirectory(prefix="mapping-check-") as scratch:
+        out_dir = Path(scratch)
+        report = convert_folder(mapping, folder, out_dir)
+        checks = [_check(file, out_dir) for file in report.files]
+    return report, checks
+
+
+def _check(file: FileReport, out_dir: Path) -> FileCheck:
+    check = FileCheck(file)
+    if file.output_file is None:
+        return check
+    contract = contract_by_name(file.contract)
+    vendor_line = _vendor_lines(out_dir / LINEAGE_DIR / f"{file.output_file}.jsonl")
+    con = duckdb.connect()
+    try:
+        staged = stage_file(con, contract, out_dir / file.output_file, file.output_file)
+        find_problems(con, contract)
+        (bad,) = con.execute(f"SELECT count(*) FROM {BAD_LINES_TABLE}").fetchall()[0]
+        reasons = con.execute(
+            "SELECT coalesce(column_name, ''), reason, count(DISTINCT line), min(line) FROM ("
+            f"  SELECT line, column_name, reason FROM {PROBLEMS_TABLE}"
+            f"  UNION ALL SELECT line, column_name, reason FROM {REJECTS_TABLE})"
+            " GROUP BY ALL ORDER BY 3 DESC, 1, 2"
+        ).fetchall()
+    except LoadError as error:
+        check.load_error = str(error)
+        return check
+    finally:
+        con.close()
+    check.rows_quarantined = bad
+    check.rows_that_map = staged.rows_in_file - bad
+    check.reasons = [(c, r, n, vendor_line.get(line, line)) for c, r, n, line in reasons]
+    return check
+
+
+def _vendor_lines(lineage_file: Path) -> dict[int, int]:
+    with lineage_file.open(encoding="utf-8") as file:
+        next(file)
+        entries = [json.loads(text) for text in file]
+    return {e["line"]: e["vendor_line"] for e in entries}
+
+
+def render(report: FolderReport, checks: list[FileCheck]) -> str:
+    """The dry run as a person reads it: per file, what maps, what would not and why."""
+    lines = [f"Mapping {report.mapping} on {report.folder}"]
+    for check in checks:
+        file = check.conversion
+        lines.append(f"- {file.vendor_file} ({file.rule} -> {file.contract})")
+        if file.error or check.load_error:
+            lines.append(f"    FILE REFUSED: {file.error or check.load_error}")
+            continue
+        lines.append(
+            f"    {file.rows_in_file:,} rows: {check.rows_that_map:,} map,"
+            f" {check.rows_quarantined:,} would be quarantined"
+            + (
+                f", {file.rows_skipped_by_filter:,} not for this contract (filter)"
+                * bool(file.rows_skipped_by_filter)
+            )  # fmt: skip
+        )
+        for column, reason, rows, line in check.reasons:
+            where = f"column {column}: " if column else ""
+            lines.append(f"      {where}{reason}: {rows:,} rows (first at vendor line {line})")
+        for (column, why), rows in sorted(file.unreadable.items()):
+            line = file.first_line[(column, why)]
+            lines.append(f"      unreadable {column}: {why}: {rows:,} rows (first at line {line})")
+        if file.rows_malformed:
+            lines.append(f"      malformed rows (field count): {file.rows_malformed:,}")
+        for (column, value), rows in sorted(file.unmapped.items()):
+            lines.append(f"      unmapped value {column} = {value!r}: {rows:,} rows")
+        if file.missing_columns:
+            lines.append(
+                f"      columns not in the file (left empty): {list(file.missing_columns)}"
+            )
+        if file.offsets_converted:
+            lines.append(f"      {file.offsets_converted:,} times with an offset converted to UTC")
+        if file.amounts_converted:
+            lines.append(f"      {file.amounts_converted:,} rows' amounts converted by rate")
+    if not checks:
+        lines.append("  no file matches any of the mapping's file patterns")
+    for other in report.not_picked_up:
+        lines.append(f"- {other}: not picked up (no file rule of this mapping matches it)")
+    return "\n".join(lines)

@@ -1,0 +1,314 @@
+"""Apply a vendor mapping: vendor export files -> canonical contract files, with lineage.
+
+Every vendor row becomes exactly one canonical row, in file order, so the loader sees the same
+rows the vendor exported: a value the mapping cannot read is written marked (the loader then
+quarantines the row for it) and a malformed row is written empty (quarantined for its missing
+key), never dropped. Only rows a file rule's ``where`` leaves out (another object's rows in a
+shared export) are skipped, and counted. Beside each canonical file, ``_lineage/`` keeps the
+vendor file, its checksum and, per row, the vendor line and the original of every value the
+mapping changed (a time converted to UTC, an amount converted, a mapped stage).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sources.mappings.spec import ColumnRule, FileRule, Mapping
+from sources.mappings.values import (
+    Unreadable,
+    convert_amount,
+    divide,
+    key_from_name,
+    map_value,
+    read_date,
+    read_decimal,
+    read_timestamp,
+)
+
+LINEAGE_DIR = "_lineage"
+
+
+@dataclass
+class FileReport:
+    """What converting one vendor file did, for the dry run and the conversion's summary."""
+
+    vendor_file: str
+    rule: str
+    contract: str
+    output_file: str | None = None
+    rows_in_file: int = 0
+    rows_written: int = 0
+    rows_skipped_by_filter: int = 0
+    rows_malformed: int = 0
+    offsets_converted: int = 0
+    amounts_converted: int = 0
+    missing_columns: tuple[str, ...] = ()
+    unmapped: Counter = field(default_factory=Counter)  # (column, vendor value) -> rows
+    unreadable: Counter = field(default_factory=Counter)  # (column, reason) -> rows
+    first_line: dict = field(default_factory=dict)  # (column, reason) -> first vendor line
+    error: str | None = None
+
+
+def output_path(out_dir: Path, mapping: Mapping, rule: FileRule, vendor_file: Path) -> Path:
+    folder = rule.contract.file_pattern.rsplit("/", 1)[0]
+    stem = vendor_file.name.rsplit(".", 1)[0]
+    return out_dir / folder / f"{mapping.vendor}__{rule.name}__{stem}.{rule.contract.format}"
+
+
+def matching_files(rule: FileRule, folder: Path) -> list[Path]:
+    found = {p for pattern in rule.files for p in folder.glob(pattern) if p.is_file()}
+    return sorted(found, key=lambda p: p.as_posix())
+
+
+def _vendor_records(rule: FileRule, path: Path) -> Iterator[tuple[int, dict | None, object]]:
+    """(vendor line, record or None when malformed, raw fields) per row; CSV line 1 = header."""
+    if rule.format == "jsonl":
+        with path.open(encoding="utf-8") as file:
+            for number, text in enumerate(file, start=1):
+                if not text.strip():
+                    continue
+                try:
+                    record = json.loads(text)
+                except json.JSONDecodeError:
+                    record = None
+                if not isinstance(record, dict):
+                    yield number, None, text.rstrip("\n")
+                    continue
+                yield number, {k: _json_text(v) for k, v in record.items()}, None
+        return
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        reader = csv.reader(file, delimiter=rule.delimiter)
+        header = [name.strip() for name in next(reader, [])]
+        yield 1, {"__header__": header}, None
+        for number, fields in enumerate(reader, start=2):
+            if len(fields) != len(header):
+                yield number, None, fields
+                continue
+            yield number, dict(zip(header, fields, strict=True)), None
+
+
+def _json_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+class _RowConverter:
+    def __init__(self, mapping: Mapping, rule: FileRule, report: FileReport):
+        self.mapping, self.rule, self.report = mapping, rule, report
+
+    def source_value(self, column: ColumnRule, record: dict) -> str | None:
+        if column.constant is not None:
+            return column.constant
+        for name in column.sources:
+            value = record.get(name)
+            if (
+                value is not None
+                and value.strip()
+                and value.strip().lower() not in (self.mapping.null_values)
+            ):
+                return value
+        return None
+
+    def read(self, column: ColumnRule, raw: str) -> str:
+        if column.key_from_name:
+            return key_from_name(raw)
+        if column.length:
+            return str(len(raw))
+        value = raw.strip()
+        if column.values is not None:
+            value, listed = map_value(value, column.values, column.other)
+            if not listed:
+                self.report.unmapped[(column.target, raw.strip())] += 1
+        if column.divide_by is not None:
+            value = divide(value, column.divide_by, column.type in ("integer", "bigint"))
+        if column.type == "timestamp":
+            value, had_offset = read_timestamp(value, column.formats, self.rule.timezone)
+            self.report.offsets_converted += had_offset
+        elif column.type == "date":
+            value = read_date(value, column.formats)
+        elif column.type.startswith("decimal"):
+            value = str(read_decimal(value))
+        return value
+
+    def unreadable(self, column: str, reason: str, line: int) -> None:
+        self.report.unreadable[(column, reason)] += 1
+        self.report.first_line.setdefault((column, reason), line)
+
+    def convert(self, record: dict, line: int) -> tuple[dict, dict]:
+        row: dict[str, str | None] = {}
+        original: dict[str, str] = {}
+        for column in self.rule.columns:
+            raw = self.source_value(column, record)
+            if raw is None:
+                row[column.target] = None
+                continue
+            try:
+                row[column.target] = self.read(column, raw)
+            except Unreadable as problem:
+                self.unreadable(column.target, str(problem), line)
+                # Marked so that the loader's type check refuses it and quarantines the row.
+                row[column.target] = f"[{problem}] {raw}"
+            if row[column.target] != raw and column.constant is None:
+                original[column.target] = raw
+        if self.rule.currency is not None:
+            self._apply_currency(record, row, original, line)
+        return row, original
+
+    def _apply_currency(self, record: dict, row: dict, original: dict, line: int) -> None:
+        rule = self.rule.currency
+        currency = (record.get(rule.source) or "").strip().upper()
+        if rule.convert_to is None:
+            row[rule.column] = currency or None
+            return
+        converted = False
+        for name in rule.amounts:
+            if row.get(name) is None or row[name].startswith("["):
+                continue
+            try:
+                value = convert_amount(row[name], currency, rule.convert_to, self.mapping.rates)
+            except Unreadable as problem:
+                self.unreadable(name, str(problem), line)
+                value = f"[{problem}] {row[name]} {currency}"
+            converted |= value != row[name]
+            original.setdefault(name, f"{row[name]} {currency}")
+            row[name] = value
+        self.report.amounts_converted += converted
+        if rule.column:
+            row[rule.column] = rule.convert_to if currency else None
+            original[rule.column] = currency
+
+
+def convert_file(
+    mapping: Mapping, rule: FileRule, folder: Path, path: Path, out_dir: Path
+) -> FileReport:
+    """Convert one vendor file into one canonical file under ``out_dir`` (none if no rows)."""
+    vendor_file = path.relative_to(folder).as_posix()
+    report = FileReport(vendor_file, rule.name, rule.contract.name)
+    converter = _RowConverter(mapping, rule, report)
+    rows, lineage = [], []
+    for line, record, raw_fields in _vendor_records(rule, path):
+        if record is not None and "__header__" in record:
+            header = record["__header__"]
+            report.missing_columns = tuple(c for c in rule.vendor_columns if c not in header)
+            required = [c for c in rule.columns if c.sources and not _nullable(rule, c.target)]
+            if absent := [c.target for c in required if not set(c.sources) & set(header)]:
+                report.error = f"no column for required {absent[0]} ({_sources(rule, absent[0])})"
+                return report
+            continue
+        report.rows_in_file += 1
+        if record is None:
+            report.rows_malformed += 1
+            rows.append(dict.fromkeys(rule.contract.column_names))
+            lineage.append({"vendor_line": line, "malformed": raw_fields})
+            continue
+        if not _kept(rule, record):
+            report.rows_skipped_by_filter += 1
+            continue
+        row, original = converter.convert(record, line)
+        rows.append(row)
+        lineage.append({"vendor_line": line, **({"original": original} if original else {})})
+    report.rows_written = len(rows)
+    if rows:
+        target = output_path(out_dir, mapping, rule, path)
+        _write_rows(rule, target, rows)
+        _write_lineage(mapping, rule, path, vendor_file, target, out_dir, lineage)
+        report.output_file = target.relative_to(out_dir).as_posix()
+    return report
+
+
+def _nullable(rule: FileRule, target: str) -> bool:
+    return rule.contract.column(target).nullable
+
+
+def _sources(rule: FileRule, target: str) -> str:
+    return " or ".join(next(c for c in rule.columns if c.target == target).sources)
+
+
+def _kept(rule: FileRule, record: dict) -> bool:
+    return all(
+        (record.get(column) or "").strip().lower() in {v.lower() for v in allowed}
+        for column, allowed in rule.where.items()
+    )
+
+
+def _write_rows(rule: FileRule, target: Path, rows: list[dict]) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    names = list(rule.contract.column_names)
+    fmt = rule.contract.format
+    if fmt == "parquet":
+        table = pa.table({n: pa.array([r[n] for r in rows], pa.string()) for n in names})
+        pq.write_table(table, target, compression="zstd")
+    elif fmt == "jsonl":
+        with target.open("w", encoding="utf-8", newline="\n") as file:
+            for row in rows:
+                file.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
+    else:
+        with target.open("w", encoding="utf-8", newline="") as file:
+            writer = csv.writer(file, lineterminator="\n")
+            writer.writerow(names)
+            writer.writerows([r[n] or "" for n in names] for r in rows)
+
+
+def _write_lineage(
+    mapping: Mapping,
+    rule: FileRule,
+    path: Path,
+    vendor_file: str,
+    target: Path,
+    out_dir: Path,
+    lineage: list[dict],
+) -> None:
+    """One JSON line per canonical row: its line as the loader numbers it, and its origin."""
+    first_line = 2 if rule.contract.format == "csv" else 1
+    relative = target.relative_to(out_dir).as_posix()
+    lineage_file = out_dir / LINEAGE_DIR / f"{relative}.jsonl"
+    lineage_file.parent.mkdir(parents=True, exist_ok=True)
+    header = {
+        "canonical_file": relative,
+        "vendor_file": vendor_file,
+        "vendor_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "mapping": mapping.vendor,
+        "file_rule": rule.name,
+        "time_zone": rule.timezone,
+    }
+    with lineage_file.open("w", encoding="utf-8", newline="\n") as file:
+        file.write(json.dumps(header, sort_keys=True) + "\n")
+        for offset, entry in enumerate(lineage):
+            entry = {"line": first_line + offset, **entry}
+            file.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+@dataclass
+class FolderReport:
+    mapping: str
+    folder: str
+    files: list[FileReport]
+    not_picked_up: list[str]
+
+
+def convert_folder(mapping: Mapping, folder: Path, out_dir: Path) -> FolderReport:
+    """Convert every vendor file the mapping's file rules match; list the files none matches."""
+    folder, out_dir = Path(folder), Path(out_dir)
+    reports, matched = [], set()
+    for rule in mapping.files:
+        for path in matching_files(rule, folder):
+            matched.add(path)
+            reports.append(convert_file(mapping, rule, folder, path, out_dir))
+    others = [
+        p.relative_to(folder).as_posix()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p not in matched and not p.name.startswith(".")
+    ]
+    return FolderReport(mapping.vendor, str(folder), reports, others)
