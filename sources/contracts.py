@@ -1,8 +1,9 @@
 """Extract contracts: one declarative YAML per extract, the single source of truth for loading.
 
 A contract says where an extract's files arrive (a glob under the extract folder), their format,
-the columns with their types, nullability and allowed values, the primary key, and the column that
-orders versions of a record. Adding an extract means adding a YAML file, not code.
+the columns with their types, nullability and allowed values, the primary key, the column that
+orders versions of a record, the time zone of timestamps written without an offset and the texts
+that mean "no value". Adding an extract means adding a YAML file, not code.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -18,6 +20,11 @@ CONTRACTS_DIR = Path(__file__).parent / "contracts"
 FORMATS = ("csv", "jsonl", "parquet")
 DEPARTMENTS = ("marketing", "sales", "service", "finance")
 _TYPE = re.compile(r"^(varchar|integer|bigint|double|boolean|date|timestamp|decimal\(\d+,\d+\))$")
+# The same rule as the publication spec's: names reach SQL as schema, table and column names.
+IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+# Texts that mean "no value" in every extract unless its contract declares its own list.
+DEFAULT_NULL_VALUES = ("NULL",)
+DEFAULT_TIME_ZONE = "UTC"
 
 
 class ContractError(ValueError):
@@ -45,6 +52,8 @@ class Contract:
     columns: tuple[Column, ...]
     version_column: str | None = None
     freshness_column: str | None = None
+    time_zone: str = DEFAULT_TIME_ZONE
+    null_values: tuple[str, ...] = DEFAULT_NULL_VALUES
     path: Path = field(default=Path(), compare=False)
 
     @property
@@ -55,6 +64,15 @@ class Contract:
     def raw_table(self) -> str:
         """Fully qualified raw table, e.g. ``raw_crm.deals``."""
         return f"{self.raw_schema}.{self.name}"
+
+    @property
+    def quoted_raw_schema(self) -> str:
+        return f'"{self.raw_schema}"'
+
+    @property
+    def quoted_raw_table(self) -> str:
+        """The raw table as SQL: each part quoted (the names are validated identifiers too)."""
+        return f'"{self.raw_schema}"."{self.name}"'
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -91,6 +109,8 @@ def _parse(path: Path) -> Contract:
             columns=columns,
             version_column=doc.get("version_column"),
             freshness_column=doc.get("freshness_column"),
+            time_zone=str(doc.get("time_zone", DEFAULT_TIME_ZONE)),
+            null_values=tuple(str(v) for v in doc.get("null_values", DEFAULT_NULL_VALUES)),
             path=path,
         )
     except KeyError as missing:
@@ -99,6 +119,14 @@ def _parse(path: Path) -> Contract:
     problems = [
         f"column {c.name}: unknown type {c.type!r}" for c in columns if not _TYPE.match(c.type)
     ]
+    problems += [
+        f"{what} {value!r} is not a lower-case identifier"
+        for what, value in (("name", contract.name), ("system", contract.system))
+        + tuple(("column name", name) for name in names)
+        if not IDENTIFIER.match(str(value))
+    ]
+    problems += _file_pattern_problems(contract.file_pattern)
+    problems += _time_zone_problems(contract.time_zone)
     if len(set(names)) != len(names):
         problems.append("duplicate column names")
     if contract.format not in FORMATS:
@@ -115,6 +143,22 @@ def _parse(path: Path) -> Contract:
     if problems:
         raise ContractError(f"{where}: " + "; ".join(problems))
     return contract
+
+
+def _file_pattern_problems(pattern: str) -> list[str]:
+    """A pattern must stay inside the extracts folder: relative, without ``..``."""
+    parts = PurePosixPath(pattern).parts
+    if not pattern or pattern.startswith(("/", "\\")) or ".." in parts or "\\" in pattern:
+        return [f"file_pattern {pattern!r} must be a relative path inside the extracts folder"]
+    return []
+
+
+def _time_zone_problems(name: str) -> list[str]:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return [f"time_zone {name!r} is not an IANA time zone name"]
+    return []
 
 
 @cache

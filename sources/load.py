@@ -1,11 +1,12 @@
 """Contract-driven loading of extract files into DuckDB raw tables, with quarantine of bad rows.
 
-Each file is loaded in one transaction: staged as text by DuckDB's own readers
-(:mod:`sources.readers`), validated set-based against its contract (:mod:`sources.quarantine`),
-then its good rows are appended to ``raw_<system>.<name>`` with lineage columns, its bad rows go to
-``raw_meta.quarantine`` and the file is recorded in ``raw_meta.loaded_files`` by checksum, so a file
-is never loaded twice. A file that cannot be trusted as a whole raises :class:`LoadError` and
-changes nothing.
+Each file is loaded in one transaction: staged as text (:mod:`sources.readers`), validated
+set-based against its contract (:mod:`sources.quarantine`), its records sorted into new, repeated,
+known and conflicting ones (:mod:`sources.record_versions`), then its new records are appended to
+``raw_<system>.<name>`` with lineage columns, its bad rows go to ``raw_meta.quarantine``,
+timestamps converted to UTC keep their original text in ``raw_meta.converted_values``, and the
+file is recorded in ``raw_meta.loaded_files`` by checksum, so a file is never loaded twice. A file
+that cannot be trusted as a whole raises :class:`LoadError` and changes nothing.
 """
 
 from __future__ import annotations
@@ -19,21 +20,17 @@ from pathlib import Path
 import duckdb
 
 from sources.contracts import Contract
+from sources.exact_values import conversion, text_value
 from sources.quarantine import (
     BAD_LINES_TABLE,
     PROBLEMS_TABLE,
     find_problems,
+    mark_bad_lines,
     quarantine_problems,
-    text_value,
 )
-from sources.readers import (
-    REJECTS_TABLE,
-    STAGE_TABLE,
-    LoadError,
-    ends_with_newline,
-    quote_ident,
-    stage_file,
-)
+from sources.readers import REJECTS_TABLE, STAGE_TABLE, LoadError, stage_file
+from sources.record_versions import DUPLICATES_TABLE, KNOWN_TABLE, TYPED_TABLE, sort_versions
+from sources.sql_text import quote_ident
 
 __all__ = [
     "ExtractLoadResult",
@@ -50,7 +47,15 @@ LINEAGE_COLUMNS = (
     ("_file_sha256", "VARCHAR"),
     ("_loaded_at", "TIMESTAMP"),
 )
-TEMP_TABLES = (STAGE_TABLE, REJECTS_TABLE, PROBLEMS_TABLE, BAD_LINES_TABLE)
+TEMP_TABLES = (
+    STAGE_TABLE,
+    REJECTS_TABLE,
+    PROBLEMS_TABLE,
+    BAD_LINES_TABLE,
+    TYPED_TABLE,
+    DUPLICATES_TABLE,
+    KNOWN_TABLE,
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,19 @@ class FileLoadResult:
     rows_skipped_as_known: int
     skipped_because_already_loaded: bool
     extra_columns: tuple[str, ...] = ()
+    # Exact repeats of a record in the same file (at-least-once delivery): loaded once.
+    rows_duplicate: int = 0
+
+    @property
+    def rows_accounted_for(self) -> bool:
+        """Every record counted in the file is loaded, quarantined, already known or a repeat."""
+        return (
+            self.rows_loaded
+            + self.rows_quarantined
+            + self.rows_skipped_as_known
+            + self.rows_duplicate
+            == self.rows_in_file
+        )
 
 
 @dataclass(frozen=True)
@@ -96,6 +114,10 @@ class ExtractLoadResult:
     def rows_skipped_as_known(self) -> int:
         return sum(f.rows_skipped_as_known for f in self.files)
 
+    @property
+    def rows_duplicate(self) -> int:
+        return sum(f.rows_duplicate for f in self.files)
+
     def as_metadata(self) -> dict[str, object]:
         """Plain values for Dagster materialization metadata."""
         return {
@@ -107,6 +129,7 @@ class ExtractLoadResult:
             "rows_loaded": self.rows_loaded,
             "rows_quarantined": self.rows_quarantined,
             "rows_skipped_as_known": self.rows_skipped_as_known,
+            "rows_duplicate": self.rows_duplicate,
             "extra_columns": sorted({c for f in self.files for c in f.extra_columns}),
             "failed_files": [str(error) for error in self.failures],
         }
@@ -121,17 +144,23 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection, contracts: Iterable[Contra
         "   file_bytes BIGINT, rows_in_file BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT,"
         "   rows_skipped_as_known BIGINT, loaded_at TIMESTAMP,"
         "   PRIMARY KEY (file_sha256, contract));"
+        # Warehouses loaded before exact repeats were counted gain the column.
+        " ALTER TABLE raw_meta.loaded_files ADD COLUMN IF NOT EXISTS rows_duplicate BIGINT;"
         " CREATE TABLE IF NOT EXISTS raw_meta.quarantine ("
         "   contract VARCHAR, raw_table VARCHAR, source_file VARCHAR, source_line BIGINT,"
         "   column_name VARCHAR, raw_value VARCHAR, reason VARCHAR, raw_record VARCHAR,"
-        "   file_sha256 VARCHAR, quarantined_at TIMESTAMP)"
+        "   file_sha256 VARCHAR, quarantined_at TIMESTAMP);"
+        " CREATE TABLE IF NOT EXISTS raw_meta.converted_values ("
+        "   contract VARCHAR, raw_table VARCHAR, source_file VARCHAR, source_line BIGINT,"
+        "   column_name VARCHAR, raw_value VARCHAR, loaded_value VARCHAR, conversion VARCHAR,"
+        "   file_sha256 VARCHAR)"
     )
     for contract in contracts:
         columns = [(c.name, c.type.upper()) for c in contract.columns] + list(LINEAGE_COLUMNS)
         definition = ", ".join(f"{quote_ident(name)} {type_}" for name, type_ in columns)
         con.execute(
-            f"CREATE SCHEMA IF NOT EXISTS {contract.raw_schema};"
-            f" CREATE TABLE IF NOT EXISTS {contract.raw_table} ({definition})"
+            f"CREATE SCHEMA IF NOT EXISTS {contract.quoted_raw_schema};"
+            f" CREATE TABLE IF NOT EXISTS {contract.quoted_raw_table} ({definition})"
         )
 
 
@@ -149,10 +178,16 @@ def load_extract(
     which case the failures are only returned in the result.
     """
     extracts_dir = Path(extracts_dir)
-    paths = sorted(extracts_dir.glob(contract.file_pattern), key=lambda p: p.as_posix())
+    inside = extracts_dir.resolve()
+    paths = sorted(
+        (p for p in extracts_dir.glob(contract.file_pattern) if p.is_file()),
+        key=lambda p: p.as_posix(),
+    )
     results, failures = [], []
     for path in paths:
         try:
+            if not path.resolve().is_relative_to(inside):
+                raise LoadError(str(path), "file lies outside the extracts folder (a link?)")
             results.append(_load_file(con, contract, path, extracts_dir))
         except LoadError as error:
             failures.append(error)
@@ -215,19 +250,27 @@ def _load_file(
     try:
         staged = stage_file(con, contract, path, source_file)
         find_problems(con, contract)
-        _raise_if_last_line_cut(con, contract, path, source_file)
-        (rows_quarantined,) = con.execute(f"SELECT count(*) FROM {BAD_LINES_TABLE}").fetchall()[0]
+        rows_duplicate, rows_skipped_as_known = sort_versions(con, contract)
+        rows_quarantined = mark_bad_lines(con)
         quarantine_problems(con, contract, source_file, sha256, loaded_at)
-        rows_skipped_as_known, rows_loaded = _append_new_records(
-            con, contract, source_file, sha256, loaded_at
+        rows_loaded = _append_new_records(con, contract, source_file, sha256, loaded_at)
+        result = FileLoadResult(
+            source_file,
+            sha256,
+            staged.rows_in_file,
+            rows_loaded,
+            rows_quarantined,
+            rows_skipped_as_known,
+            skipped_because_already_loaded=False,
+            extra_columns=staged.extra_columns,
+            rows_duplicate=rows_duplicate,
         )
-        if rows_loaded + rows_quarantined + rows_skipped_as_known != staged.rows_in_file:
-            raise AssertionError(
-                f"{source_file}: {rows_loaded} loaded + {rows_quarantined} quarantined"
-                f" + {rows_skipped_as_known} known != {staged.rows_in_file} rows in the file"
-            )
+        if not result.rows_accounted_for:
+            raise AssertionError(f"{source_file}: records not accounted for: {result}")
         con.execute(
-            "INSERT INTO raw_meta.loaded_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO raw_meta.loaded_files (file_sha256, contract, source_file, file_bytes,"
+            " rows_in_file, rows_loaded, rows_quarantined, rows_skipped_as_known, loaded_at,"
+            " rows_duplicate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 sha256,
                 contract.name,
@@ -238,6 +281,7 @@ def _load_file(
                 rows_quarantined,
                 rows_skipped_as_known,
                 loaded_at,
+                rows_duplicate,
             ],
         ).fetchall()
         con.execute("; ".join(f"DROP TABLE IF EXISTS {t}" for t in TEMP_TABLES))
@@ -245,37 +289,7 @@ def _load_file(
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return FileLoadResult(
-        source_file,
-        sha256,
-        staged.rows_in_file,
-        rows_loaded,
-        rows_quarantined,
-        rows_skipped_as_known,
-        skipped_because_already_loaded=False,
-        extra_columns=staged.extra_columns,
-    )
-
-
-def _raise_if_last_line_cut(
-    con: duckdb.DuckDBPyConnection, contract: Contract, path: Path, source_file: str
-) -> None:
-    """A text file whose last line has no newline and does not pass is taken as cut off.
-
-    A cut value cannot be told apart from a bad one, so the whole file fails rather than
-    quarantining half a record.
-    """
-    if contract.format == "parquet" or ends_with_newline(path):
-        return
-    (last_line_is_bad,) = con.execute(
-        f"SELECT max(line) FROM {BAD_LINES_TABLE} WHERE line >= ("
-        f"  SELECT max(line) FROM (SELECT _line AS line FROM {STAGE_TABLE}"
-        f"  UNION ALL SELECT line FROM {REJECTS_TABLE}))"
-    ).fetchall()[0]
-    if last_line_is_bad is not None:
-        raise LoadError(
-            source_file, f"file is truncated: last line {last_line_is_bad} is incomplete"
-        )
+    return result
 
 
 def _append_new_records(
@@ -284,35 +298,25 @@ def _append_new_records(
     source_file: str,
     sha256: str,
     loaded_at: datetime,
-) -> tuple[int, int]:
-    """Append the good rows not yet in the raw table; return (rows known before, rows loaded)."""
-    typed = ", ".join(
-        f"TRY_CAST({text_value(c.name)} AS {c.type}) AS {quote_ident(c.name)}"
-        for c in contract.columns
-    )
-    con.execute(
-        f"CREATE OR REPLACE TEMP VIEW _load_clean AS SELECT _line, {typed}"
-        f" FROM {STAGE_TABLE} s ANTI JOIN {BAD_LINES_TABLE} b ON s._line = b.line"
-    )
-    # A record is known by its key and version: an earlier version is kept beside a newer one.
-    same_record = " AND ".join(
-        [f"r.{quote_ident(k)} = c.{quote_ident(k)}" for k in contract.primary_key]
-        + (
-            [f"r.{quote_ident(v)} IS NOT DISTINCT FROM c.{quote_ident(v)}"]
-            if (v := contract.version_column)
-            else []
-        )
-    )
-    (rows_known,) = con.execute(
-        f"SELECT count(*) FROM _load_clean c SEMI JOIN {contract.raw_table} r ON {same_record}"
-    ).fetchall()[0]
+) -> int:
+    """Append the new records and the lineage of their converted values; return how many."""
     columns = ", ".join(quote_ident(c) for c in (*contract.column_names, *dict(LINEAGE_COLUMNS)))
-    values = ", ".join(f"c.{quote_ident(c)}" for c in contract.column_names)
+    values = ", ".join(f"t.{quote_ident(c)}" for c in contract.column_names)
+    new_records = f"{TYPED_TABLE} t ANTI JOIN {BAD_LINES_TABLE} b ON t._line = b.line"
     (rows_loaded,) = con.execute(
-        f"INSERT INTO {contract.raw_table} ({columns})"
-        f" SELECT {values}, ?, c._line, ?, ? FROM _load_clean c"
-        f" ANTI JOIN {contract.raw_table} r ON {same_record}",
+        f"INSERT INTO {contract.quoted_raw_table} ({columns})"
+        f" SELECT {values}, ?, t._line, ?, ? FROM {new_records}",
         [source_file, sha256, loaded_at],
     ).fetchall()[0]
-    con.execute("DROP VIEW _load_clean")
-    return rows_known, rows_loaded
+    for column in contract.columns:
+        rule = conversion(column, text_value(column.name, contract, "s"), contract.time_zone)
+        if rule == "NULL":
+            continue
+        con.execute(
+            "INSERT INTO raw_meta.converted_values SELECT ?, ?, ?, s._line, ?,"
+            f" s.{quote_ident(column.name)}, CAST(t.{quote_ident(column.name)} AS VARCHAR),"
+            f" {rule}, ? FROM {new_records} JOIN {STAGE_TABLE} s ON s._line = t._line"
+            f" WHERE {rule} IS NOT NULL",
+            [contract.name, contract.raw_table, source_file, column.name, sha256],
+        ).fetchall()
+    return rows_loaded
