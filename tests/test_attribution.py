@@ -1,7 +1,7 @@
-"""Attribution and leaderboards, built with the real `dbt build` into a temporary DuckDB.
+"""Attribution and leaderboards, as the real build leaves them in the warehouse.
 
-A small demo company (scale 0.2, seed 42) is generated and loaded; the attribution and leaderboard
-marts are built with their ancestors and tests. Then, for every attribution model:
+The session's demo build (scale 0.2, seed 42, built by `make demo`) holds the attribution and
+leaderboard marts. For every attribution model:
 
 - each deal's weights sum to 1;
 - the credited pipeline and revenue reconcile with the amount and won amount of the deals that
@@ -12,48 +12,17 @@ marts are built with their ancestors and tests. Then, for every attribution mode
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 import pytest
-from dbt_cli import run_dbt as _dbt
 
-from sources.contracts import load_contracts
-
-DBT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
-SELECT = ["+path:models/marts/attribution", "+path:models/marts/leaderboards"]
 MODELS = ["first_touch", "last_touch", "linear", "u_shaped", "w_shaped", "time_decay"]
 
 
-@pytest.fixture(scope="module")
-def attribution(tmp_path_factory, demo_extracts):
-    from sources.load import load_all
-
-    root = tmp_path_factory.mktemp("dbt_attribution")
-    warehouse = root / "warehouse.duckdb"
-    con = duckdb.connect(str(warehouse), config={"storage_compatibility_version": "v1.4.0"})
-    try:
-        # Demo drops include deliberately broken files: the loader rejects them, the rest loads.
-        load_all(con, load_contracts(), demo_extracts, raise_on_failure=False)
-    finally:
-        con.close()
-    result = _dbt(root, warehouse, "build", "--select", *SELECT, "--indirect-selection", "cautious")
-    return {"result": result, "warehouse": warehouse}
-
-
 @pytest.fixture
-def con(attribution):
-    connection = duckdb.connect(str(attribution["warehouse"]), read_only=True)
+def con(demo_build):
+    connection = duckdb.connect(str(demo_build.warehouse), read_only=True)
     yield connection
     connection.close()
-
-
-def test_build_succeeds(attribution):
-    result = attribution["result"]
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    assert "ERROR=0" in result.stdout
-    for model in ("attribution_touch_credits", "campaign_leaderboard", "rep_leaderboard"):
-        assert model in result.stdout
 
 
 def test_weights_sum_to_one_per_deal_and_model(con):

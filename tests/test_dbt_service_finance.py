@@ -1,115 +1,24 @@
-"""The service and finance core and marts, built with the real `dbt build` into a temporary DuckDB.
+"""The service and finance core and marts, built with the real `dbt build` into temporary files.
 
-A small generated company (scale 0.2) is loaded in two steps: every weekly drop but the last, a
-`dbt build` of the service and finance models (and their parents), then the last drop and an
-incremental `dbt build`. The result is compared with a `--full-refresh` build of the same data:
-the incremental `ticket_replies` must equal a full rebuild. On real rows the test checks the
-reconciliations (every raw ticket and payment in the core, money totals, recognised revenue) and
-the MRR roll-forward.
+The session's small company (scale 0.2) is built on its early drops, then incrementally after its
+late ones (``conftest.incremental_build``); the result is compared with the build of all drops at
+once (``make demo``): the incremental `ticket_replies` must equal a full build. On real rows the
+test checks the reconciliations (every raw ticket and payment in the core, money totals, recognised
+revenue) and the MRR roll-forward.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from sources.contracts import load_contracts
-
-DBT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
-DEMO_SCALE = 0.2
-SELECT = [
-    "+models/marts/core/service",
-    "+models/marts/core/finance",
-    "+models/marts/service",
-    "+models/marts/finance",
-]
-# Tests run only when all their parents are built (staging tests across other domains are not).
-BUILD = ["--select", *SELECT, "--indirect-selection", "cautious"]
-
-pytest.importorskip("sources.demo", reason="demo generator not available")
-
-
-def _dbt(root: Path, warehouse: Path, *args: str) -> tuple[subprocess.CompletedProcess, float]:
-    dbt = Path(sys.executable).with_name("dbt")
-    started = time.perf_counter()
-    result = subprocess.run(
-        [
-            str(dbt),
-            *args,
-            "--project-dir",
-            str(DBT_DIR),
-            "--profiles-dir",
-            str(DBT_DIR),
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "logs"),
-        ],
-        env={**os.environ, "WAREHOUSE_PATH": str(warehouse)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return result, time.perf_counter() - started
-
-
-def _load(warehouse: Path, extracts: Path) -> None:
-    from sources.load import load_all
-
-    con = duckdb.connect(str(warehouse), config={"storage_compatibility_version": "v1.4.0"})
-    try:
-        load_all(con, load_contracts(), extracts, raise_on_failure=False)
-    finally:
-        con.close()
-
-
-def _ok(result: subprocess.CompletedProcess) -> None:
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory):
-    """(incremental warehouse, full-refresh warehouse, timings)."""
-    from sources.demo import generate
-
-    root = tmp_path_factory.mktemp("dbt_service_finance")
-    extracts = root / "extracts"
-    generate(extracts, scale=DEMO_SCALE, seed=42)
-
-    # The first drops: every file but the last drop's.
-    drops = sorted({p.stem for p in extracts.rglob("*") if p.is_file()})
-    last_drop = drops[-1]
-    early = root / "early"
-    for path in extracts.rglob("*"):
-        if path.is_file() and path.stem != last_drop:
-            target = early / path.relative_to(extracts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, target)
-
-    incremental = root / "incremental.duckdb"
-    _load(incremental, early)
-    first, first_seconds = _dbt(root, incremental, "build", *BUILD)
-    _ok(first)
-    _load(incremental, extracts)
-    second, incremental_seconds = _dbt(root, incremental, "build", *BUILD)
-    _ok(second)
-
-    full = root / "full.duckdb"
-    _load(full, extracts)
-    third, full_seconds = _dbt(root, full, "build", "--full-refresh", *BUILD)
-    _ok(third)
-    print(
-        f"\ndbt build: first drops {first_seconds:.1f}s, incremental {incremental_seconds:.1f}s,"
-        f" full refresh {full_seconds:.1f}s"
-    )
-    yield incremental, full, second.stdout
+def builds(incremental_build, demo_build):
+    """(incremental warehouse, warehouse built from all drops at once, incremental dbt output)."""
+    return incremental_build.warehouse, demo_build.warehouse, incremental_build.incremental.stdout
 
 
 def _rows(warehouse: Path, sql: str) -> list[tuple]:

@@ -1,27 +1,15 @@
-"""The dbt staging layer, built with the real `dbt build --select staging` into a temporary DuckDB.
+"""The dbt staging layer and identity maps, as the session's demo build (`make demo`) left them.
 
-Raw tables come from a small generated demo company when the generator is available
-(``sources.demo.generate``), otherwise they are created empty from the contracts, so the test
-always checks that the project compiles, runs and passes its own tests. On demo rows it also checks
-the two things staging promises: one row per key holding the latest version, and normalised emails
-and company names.
+It checks the two things staging promises: one row per key holding the latest version, and
+normalised emails and company names; and that identity maps every record once.
 """
 
 from __future__ import annotations
-
-import os
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from sources.contracts import Contract, load_contracts
-
-DBT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
-DEMO_SCALE = 0.2
 
 # contract name -> (staging model, staging key columns in contract order)
 STAGING = {
@@ -52,90 +40,14 @@ STAGING = {
 }
 
 
-def _create_empty_raw(con: duckdb.DuckDBPyConnection, contracts: tuple[Contract, ...]) -> None:
-    for c in contracts:
-        con.execute(f"create schema if not exists {c.raw_schema}")
-        columns = ", ".join(f"{col.name} {col.type}" for col in c.columns)
-        con.execute(
-            f"create table {c.raw_table} ({columns}, _source_file varchar, _source_line bigint,"
-            " _file_sha256 varchar, _loaded_at timestamp)"
-        )
-
-
-def _load_raw(warehouse: Path, extracts: Path) -> bool:
-    """Load demo extracts when the generator and loader exist; return whether rows were loaded."""
-    contracts = load_contracts()
-    con = duckdb.connect(str(warehouse), config={"storage_compatibility_version": "v1.4.0"})
-    try:
-        try:
-            from sources.demo import generate
-            from sources.load import load_all
-        except ImportError:
-            _create_empty_raw(con, contracts)
-            return False
-        generate(extracts, scale=DEMO_SCALE, seed=42)
-        # Demo drops include deliberately broken files: the loader rejects them, the rest loads.
-        load_all(con, contracts, extracts, raise_on_failure=False)
-        return True
-    finally:
-        con.close()
-
-
-def _dbt_build(root: Path, warehouse: Path, select: str) -> subprocess.CompletedProcess:
-    """`dbt build` in a separate process, as Dagster runs it: this process never holds the file.
-
-    Cautious indirect selection: only tests whose every parent is selected, so tests of later
-    layers that merely touch a staging model are not run against models not built here.
-    """
-    dbt = Path(sys.executable).with_name("dbt")
-    return subprocess.run(
-        [
-            str(dbt),
-            "build",
-            "--select",
-            select,
-            "--indirect-selection",
-            "cautious",
-            "--project-dir",
-            str(DBT_DIR),
-            "--profiles-dir",
-            str(DBT_DIR),
-            "--target-path",
-            str(root / "target"),
-            "--log-path",
-            str(root / "logs"),
-        ],
-        env={**os.environ, "WAREHOUSE_PATH": str(warehouse)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="module")
-def staging_build(tmp_path_factory):
-    """Raw tables in a fresh warehouse, `dbt build --select staging`, then the identity models."""
-    root = tmp_path_factory.mktemp("dbt_staging")
-    warehouse = root / "warehouse.duckdb"
-    has_rows = _load_raw(warehouse, root / "extracts")
-    started = time.perf_counter()
-    result = _dbt_build(root, warehouse, "staging")
-    seconds = time.perf_counter() - started
-    identity = _dbt_build(root, warehouse, "+intermediate.identity")
-    con = duckdb.connect(str(warehouse), read_only=True)
-    yield result, con, has_rows, seconds, identity
-    con.close()
+def con(demo_build):
+    connection = duckdb.connect(str(demo_build.warehouse), read_only=True)
+    yield connection
+    connection.close()
 
 
-def test_dbt_build_staging_succeeds(staging_build):
-    result, _, _, seconds, _ = staging_build
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]
-    assert "ERROR=0" in result.stdout
-    print(f"dbt build --select staging: {seconds:.1f}s")
-
-
-def test_every_raw_table_has_one_staging_view(staging_build):
-    _, con, _, _, _ = staging_build
+def test_every_raw_table_has_one_staging_view(con):
     views = {
         name
         for (name,) in con.execute(
@@ -147,10 +59,7 @@ def test_every_raw_table_has_one_staging_view(staging_build):
 
 
 @pytest.mark.parametrize("contract", load_contracts(), ids=lambda c: c.name)
-def test_staging_keeps_one_latest_row_per_key(staging_build, contract: Contract):
-    _, con, has_rows, _, _ = staging_build
-    if not has_rows:
-        pytest.skip("no demo data: empty raw tables")
+def test_staging_keeps_one_latest_row_per_key(con, contract: Contract):
     model = STAGING[contract.name]
     keys = ", ".join(contract.primary_key)
     (raw_keys,) = con.execute(
@@ -179,10 +88,7 @@ def test_staging_keeps_one_latest_row_per_key(staging_build, contract: Contract)
     assert not_latest == 0, f"{model}: {not_latest} rows are not the latest version"
 
 
-def test_subscription_versions_keep_history(staging_build):
-    _, con, has_rows, _, _ = staging_build
-    if not has_rows:
-        pytest.skip("no demo data: empty raw tables")
+def test_subscription_versions_keep_history(con):
     (raw_versions,) = con.execute(
         "select count(*) from (select distinct subscription_id, updated_at"
         " from raw_billing.subscriptions)"
@@ -208,10 +114,7 @@ EMAIL_COLUMNS = [
 
 
 @pytest.mark.parametrize(("model", "column"), EMAIL_COLUMNS)
-def test_emails_are_normalised(staging_build, model, column):
-    _, con, has_rows, _, _ = staging_build
-    if not has_rows:
-        pytest.skip("no demo data: empty raw tables")
+def test_emails_are_normalised(con, model, column):
     bad = con.execute(
         f"""
         select {column} from staging.{model}
@@ -225,11 +128,8 @@ def test_emails_are_normalised(staging_build, model, column):
     assert bad == [], f"{model}.{column} not normalised: {bad}"
 
 
-def test_email_variants_of_one_person_meet(staging_build):
+def test_email_variants_of_one_person_meet(con):
     """Plus-aliases, capitals and googlemail in raw data collapse onto one normalised address."""
-    _, con, has_rows, _, _ = staging_build
-    if not has_rows:
-        pytest.skip("no demo data: empty raw tables")
     (variants, collapsed) = con.execute(
         """
         select count(distinct email), count(distinct email_normalized)
@@ -257,11 +157,8 @@ def test_email_variants_of_one_person_meet(staging_build):
     assert dirty == dirty_normalised_ok
 
 
-def test_company_names_agree_across_systems(staging_build):
+def test_company_names_agree_across_systems(con):
     """Billing's legal names and the CRM's casual names of one linked company read the same."""
-    _, con, has_rows, _, _ = staging_build
-    if not has_rows:
-        pytest.skip("no demo data: empty raw tables")
     (linked, same) = con.execute(
         """
         select count(*), count(*) filter (
@@ -284,12 +181,8 @@ def test_company_names_agree_across_systems(staging_build):
     assert bad == []
 
 
-def test_identity_models_build_and_resolve(staging_build):
+def test_identity_models_build_and_resolve(con):
     """Identity maps: every record mapped once, rules as documented, unmatched kept and counted."""
-    _, con, has_rows, _, identity = staging_build
-    assert identity.returncode == 0, identity.stdout[-5000:] + identity.stderr[-2000:]
-    if not has_rows:
-        return
     (records, person_mapped, account_mapped) = con.execute(
         """
         select

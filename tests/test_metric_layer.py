@@ -1,9 +1,8 @@
 """The metric layer: definitions, governance that fails the build, MetricFlow validation,
 metric_values against `mf query`, and the analysts' read-only target.
 
-A small demo company (scale 0.2) is loaded into a temporary DuckDB; the metric layer's models and
-their ancestors are built with dbt in a separate process (as Dagster runs it), then metric_values
-is built from the semantic manifest of that build.
+The session's demo build (scale 0.2, built by `make demo`: dbt in a separate process, then
+metric_values from the semantic manifest through Dagster) is what these tests read.
 """
 
 from __future__ import annotations
@@ -15,16 +14,13 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from metric_layer.build import build_metric_values
 from metric_layer.governance import MetricGovernanceError, check_semantic_manifest
 from metric_layer.manifest import read_semantic_manifest
-from sources.contracts import load_contracts
 
 DBT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
 BIN = Path(sys.executable).parent
@@ -64,40 +60,19 @@ def _mf(warehouse: Path, *args: str, target: str = "analyst") -> subprocess.Comp
 
 
 @pytest.fixture(scope="module")
-def layer(tmp_path_factory, demo_extracts):
-    from sources.load import load_all
-
-    root = tmp_path_factory.mktemp("metric_layer")
-    warehouse = root / "warehouse" / "warehouse.duckdb"
-    warehouse.parent.mkdir()
-    con = duckdb.connect(str(warehouse), config={"storage_compatibility_version": "v1.4.0"})
-    try:
-        load_all(con, load_contracts(), demo_extracts, raise_on_failure=False)
-    finally:
-        con.close()
-    # Every table a semantic model reads, with its ancestors (their tests belong to their owners'
-    # suites), then the metric layer's own models with their tests.
-    for command in ("seed", "run"):
-        ancestors = _dbt(root, warehouse, command, "--select", "+semantic_model:*")
-        assert ancestors.returncode == 0, ancestors.stdout[-4000:]
-    own = _dbt(root, warehouse, "build", "--select", "path:models/metrics")
-    assert own.returncode == 0, own.stdout[-4000:]
-    manifest = root / "target" / "semantic_manifest.json"
-    started = time.perf_counter()
-    con = duckdb.connect(str(warehouse))
-    try:
-        stats = build_metric_values(con, manifest)
-    finally:
-        con.close()
-    print(f"metric_values at scale 0.2: {stats}, {time.perf_counter() - started:.1f}s")
+def layer(demo_build):
+    """The session's demo build, and the semantic manifest `mf` reads (the project's own target)."""
     # `mf` reads the project's own target/semantic_manifest.json: make sure it is current.
     parsed = subprocess.run(
         [str(BIN / "dbt"), "parse", "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR)],
-        env={**os.environ, "WAREHOUSE_PATH": str(warehouse)},
+        env=demo_build.env(),
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert parsed.returncode == 0, parsed.stdout[-3000:]
-    return {"root": root, "warehouse": warehouse, "manifest": manifest, "stats": stats}
+    return {
+        "warehouse": demo_build.warehouse,
+        "manifest": DBT_DIR / "target" / "semantic_manifest.json",
+    }
 
 
 def _rows(warehouse: Path, sql: str, params=None) -> list[tuple]:
