@@ -1,9 +1,10 @@
 """Shared fixtures, built once per test session.
 
-- ``demo_extracts``: a small demo company's extract drops (scale 0.2, seed 42).
-- ``demo_build``: that company built exactly as ``make demo`` builds it (generate, load, dbt, metric
-  values, gate, publish) into a temporary folder. Tests that only read a built warehouse or the
-  published file share it; a test that changes a warehouse copies it first (``copy_build``).
+- ``demo_build``: a small demo company (scale 0.2, seed 42) built exactly as ``make demo``
+  builds it (generate, load, dbt, metric values, gate, publish) into a temporary folder. Tests
+  that only read a built warehouse or the published file share it; a test that changes a
+  warehouse copies it first (``copy_build``).
+- ``incremental_build``: the same company built on its early drops, then incrementally.
 """
 
 from __future__ import annotations
@@ -64,16 +65,6 @@ def run_make_demo(build: DemoBuild) -> subprocess.CompletedProcess:
         text=True,
         timeout=1200,
     )
-
-
-@pytest.fixture(scope="session")
-def demo_extracts(tmp_path_factory) -> Path:
-    """A small demo company's extract drops, generated once per test session."""
-    from sources.demo import generate
-
-    folder = tmp_path_factory.mktemp("demo") / "extracts"
-    generate(folder, scale=TEST_SCALE, seed=42)
-    return folder
 
 
 @pytest.fixture(scope="session")
