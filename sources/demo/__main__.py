@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import tempfile
 from pathlib import Path
 
 from sources.demo.generate import generate
+from sources.demo.vendor_export import export_vendor_formats
 
 
 def main() -> None:
@@ -18,7 +20,19 @@ def main() -> None:
     parser.add_argument(
         "--weekly-drops", type=int, default=8, help="weekly files after the full export"
     )
+    parser.add_argument(
+        "--format",
+        choices=("canonical", "vendor"),
+        default="canonical",
+        help="canonical extracts, or HubSpot/Salesforce/Zendesk/Stripe exports (one folder each)",
+    )
     args = parser.parse_args()
+    if args.format == "vendor":
+        with tempfile.TemporaryDirectory(prefix="demo-canonical-") as canonical:
+            generate(canonical, scale=args.scale, seed=args.seed, weekly_drops=args.weekly_drops)
+            exported = export_vendor_formats(Path(canonical), args.out)
+        print(f"{len(exported.files)} vendor files -> {args.out}")
+        return
     report = generate(args.out, scale=args.scale, seed=args.seed, weekly_drops=args.weekly_drops)
     for name, count in sorted(report.rows.items()):
         print(f"{name:24} {count:>12,} rows")

@@ -1,8 +1,8 @@
 """The dry run: what a folder of vendor exports would give, before anything is loaded.
 
-The files are converted into a temporary folder and each canonical file is put through the
-loader's own staging and row checks in an in-memory DuckDB, so "would be quarantined" means
-exactly what the real load would quarantine, and why.
+The files are converted into a temporary folder and loaded by the loader itself into an
+in-memory DuckDB, so "would be quarantined" means exactly what the real load would quarantine,
+and why; lines are the vendor file's, through the conversion's lineage.
 """
 
 from __future__ import annotations
@@ -15,11 +15,9 @@ from pathlib import Path
 import duckdb
 
 from sources.contracts import contract_by_name
-from sources.load import LoadError
+from sources.load import ensure_raw_schema, load_extract
 from sources.mappings.convert import LINEAGE_DIR, FileReport, FolderReport, convert_folder
 from sources.mappings.spec import Mapping
-from sources.quarantine import BAD_LINES_TABLE, PROBLEMS_TABLE, find_problems
-from sources.readers import REJECTS_TABLE, stage_file
 
 
 @dataclass
@@ -27,44 +25,49 @@ class FileCheck:
     conversion: FileReport
     rows_that_map: int = 0
     rows_quarantined: int = 0
-    reasons: list[tuple[str, str, int, int]] = field(
-        default_factory=list
-    )  # column, why, rows, line
+    reasons: list[tuple[str, str, int, int]] = field(default_factory=list)  # column, why, rows, at
     load_error: str | None = None
 
 
 def check_folder(mapping: Mapping, folder: Path) -> tuple[FolderReport, list[FileCheck]]:
+    """Convert into a scratch folder and load that into an in-memory warehouse: the real load."""
     with tempfile.TemporaryDirectory(prefix="mapping-check-") as scratch:
         out_dir = Path(scratch)
         report = convert_folder(mapping, folder, out_dir)
-        checks = [_check(file, out_dir) for file in report.files]
+        contracts = [contract_by_name(n) for n in sorted({f.contract for f in report.files})]
+        con = duckdb.connect()
+        try:
+            ensure_raw_schema(con, contracts)
+            failures = {
+                error.source_file: str(error)
+                for contract in contracts
+                for error in load_extract(con, contract, out_dir, raise_on_failure=False).failures
+            }
+            checks = [_check(con, file, out_dir, failures) for file in report.files]
+        finally:
+            con.close()
     return report, checks
 
 
-def _check(file: FileReport, out_dir: Path) -> FileCheck:
+def _check(con, file: FileReport, out_dir: Path, failures: dict[str, str]) -> FileCheck:
     check = FileCheck(file)
     if file.output_file is None:
         return check
-    contract = contract_by_name(file.contract)
-    vendor_line = _vendor_lines(out_dir / LINEAGE_DIR / f"{file.output_file}.jsonl")
-    con = duckdb.connect()
-    try:
-        staged = stage_file(con, contract, out_dir / file.output_file, file.output_file)
-        find_problems(con, contract)
-        (bad,) = con.execute(f"SELECT count(*) FROM {BAD_LINES_TABLE}").fetchall()[0]
-        reasons = con.execute(
-            "SELECT coalesce(column_name, ''), reason, count(DISTINCT line), min(line) FROM ("
-            f"  SELECT line, column_name, reason FROM {PROBLEMS_TABLE}"
-            f"  UNION ALL SELECT line, column_name, reason FROM {REJECTS_TABLE})"
-            " GROUP BY ALL ORDER BY 3 DESC, 1, 2"
-        ).fetchall()
-    except LoadError as error:
-        check.load_error = str(error)
+    if file.output_file in failures:
+        check.load_error = failures[file.output_file]
         return check
-    finally:
-        con.close()
-    check.rows_quarantined = bad
-    check.rows_that_map = staged.rows_in_file - bad
+    vendor_line = _vendor_lines(out_dir / LINEAGE_DIR / f"{file.output_file}.jsonl")
+    check.rows_quarantined, rows_in_file = con.execute(
+        "SELECT sum(rows_quarantined), sum(rows_in_file) FROM raw_meta.loaded_files"
+        " WHERE source_file = ?",
+        [file.output_file],
+    ).fetchall()[0]
+    check.rows_that_map = rows_in_file - check.rows_quarantined
+    reasons = con.execute(
+        "SELECT coalesce(column_name, ''), reason, count(DISTINCT source_line), min(source_line)"
+        " FROM raw_meta.quarantine WHERE source_file = ? GROUP BY ALL ORDER BY 3 DESC, 1, 2",
+        [file.output_file],
+    ).fetchall()
     check.reasons = [(c, r, n, vendor_line.get(line, line)) for c, r, n, line in reasons]
     return check
 

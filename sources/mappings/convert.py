@@ -147,7 +147,7 @@ class _RowConverter:
         self.report.first_line.setdefault((column, reason), line)
 
     def convert(self, record: dict, line: int) -> tuple[dict, dict]:
-        row: dict[str, str | None] = {}
+        row: dict[str, str | None] = dict.fromkeys(self.rule.contract.column_names)
         original: dict[str, str] = {}
         for column in self.rule.columns:
             raw = self.source_value(column, record)
@@ -178,10 +178,10 @@ class _RowConverter:
                 continue
             try:
                 value = convert_amount(row[name], currency, rule.convert_to, self.mapping.rates)
+                converted |= value != row[name]
             except Unreadable as problem:
                 self.unreadable(name, str(problem), line)
                 value = f"[{problem}] {row[name]} {currency}"
-            converted |= value != row[name]
             original.setdefault(name, f"{row[name]} {currency}")
             row[name] = value
         self.report.amounts_converted += converted
