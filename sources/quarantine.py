@@ -54,10 +54,15 @@ def find_problems(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
         else f"CREATE OR REPLACE TEMP TABLE {PROBLEMS_TABLE} (line BIGINT, column_name VARCHAR,"
         " raw_value VARCHAR, reason VARCHAR)"
     )
+    # The mappings' dry run reads the bad lines right after this step.
+    mark_bad_lines(con)
 
 
 def mark_bad_lines(con: duckdb.DuckDBPyConnection) -> int:
-    """Collect every line with a problem or that could not be read; return how many."""
+    """Collect every line with a problem or that could not be read; return how many.
+
+    Run again once later steps (key conflicts) have added problems.
+    """
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {BAD_LINES_TABLE} AS"
         f" SELECT line FROM {PROBLEMS_TABLE} UNION SELECT line FROM {REJECTS_TABLE}"

@@ -70,3 +70,32 @@ def test_duplicate_contract_names_are_rejected(tmp_path):
     (tmp_path / "finance" / "things.yml").write_text(VALID.replace("sales", "finance"))
     with pytest.raises(ContractError, match="used by"):
         load_contracts(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("system: crm", "system: crm; drop table x"), "system 'crm; drop table x' is not"),
+        (("name: things", 'name: "Things"'), "name 'Things' is not a lower-case identifier"),
+        (("{name: updated_at,", '{name: "updated at",'), "column name 'updated at' is not"),
+        (("crm/things/*.csv", "../secrets/*.csv"), "must be a relative path inside"),
+        (("crm/things/*.csv", "/etc/*.csv"), "must be a relative path inside"),
+        (("format: csv", "format: csv\ntime_zone: Mars/Olympus"), "time_zone 'Mars/Olympus'"),
+    ],
+    ids=["system", "name", "column", "parent folder", "absolute", "time zone"],
+)
+def test_contract_names_paths_and_zones_are_validated(tmp_path, change, message):
+    write_contract(tmp_path, VALID.replace(*change))
+    with pytest.raises(ContractError, match=message):
+        load_contracts(tmp_path)
+
+
+def test_time_zone_and_null_texts_default_and_can_be_declared(tmp_path):
+    write_contract(tmp_path, VALID)
+    (default,) = load_contracts(tmp_path)
+    assert (default.time_zone, default.null_values) == ("UTC", ("NULL",))
+
+    declared = VALID + "time_zone: Europe/Paris\nnull_values: ['-', 'n/a']\n"
+    write_contract(tmp_path / "declared", declared)
+    (contract,) = load_contracts(tmp_path / "declared")
+    assert (contract.time_zone, contract.null_values) == ("Europe/Paris", ("-", "n/a"))

@@ -40,13 +40,16 @@ CLEAN_ROWS = [
 RAW_META_TABLES = ("raw_meta.loaded_files", "raw_meta.quarantine", "raw_meta.converted_values")
 
 
-def make_contract(tmp_path: Path, fmt: str):
-    """Write a test contract (its own folder so the parser's cache sees a fresh directory)."""
+def make_contract(tmp_path: Path, fmt: str, extra: str = ""):
+    """Write a test contract (its own folder so the parser's cache sees a fresh directory).
+
+    ``extra`` is YAML added to the contract, e.g. ``time_zone: Europe/Paris``.
+    """
     ext = {"csv": "csv", "jsonl": "jsonl", "parquet": "parquet"}[fmt]
     directory = tmp_path / "contracts"
     (directory / "sales").mkdir(parents=True)
     name = f"items_{fmt}"
-    text = TEST_CONTRACT.format(name=name, folder=f"items_{fmt}", ext=ext, format=fmt)
+    text = TEST_CONTRACT.format(name=name, folder=f"items_{fmt}", ext=ext, format=fmt) + extra
     (directory / "sales" / f"{name}.yml").write_text(text)
     (contract,) = load_contracts(directory)
     return contract
