@@ -2,7 +2,11 @@
 
 Runs inside the build connection, set-based, on the distinct values of each text column of the
 new file. Names come from the working warehouse (the spec's ``personal_data.name_sources``), so
-the check knows the actual people rather than guessing from capitalisation.
+the check knows the actual people rather than guessing from capitalisation; they are found as
+written, last name first ("Nelson, Erik") and with an initial ("E. Nelson", "Nelson, E.").
+Phone numbers are found by their shape, and written as bare digits by the digits of the phone
+numbers the working warehouse holds (its raw ``*phone*`` columns): a bare digit run is an id or
+an amount far more often than a phone number, unless it is a known one.
 """
 
 from __future__ import annotations
@@ -25,10 +29,23 @@ PHONE_PATTERN = (
 # UUID groups of digits would otherwise read as phone numbers.
 UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 # Lower case, letters only, single spaces: "O'Brien-Smith" and "o brien smith" compare equal.
+# A lone letter keeps its dot ("e. nelson"), so an initial is told from the word "a" or "I".
 NORMALIZE_WORDS_MACRO = (
-    "create or replace temp macro normalize_words(s) as "
-    r"trim(regexp_replace(lower(s), '[^\p{L}]+', ' ', 'g'))"
+    "create or replace temp macro normalize_words(s) as trim(regexp_replace("
+    r"regexp_replace(regexp_replace(regexp_replace(lower(s), '[^\p{L}.]+', ' ', 'g'),"
+    r" '(^|\s|\.)(\p{L})\.+', '\1\2. ', 'g'), '(\p{L}\p{L})\.+|(^|\s)\.+', '\1\2', 'g'),"
+    r" '\s+', ' ', 'g'))"
 )
+# Every way a known name is written: as is, last name first, and with the first name's initial.
+NAME_FORMS = (
+    "w",
+    "[w[-1]] || w[1:-2]",
+    "[w[1][1] || '.', w[-1]]",
+    "[w[-1], w[1][1] || '.']",
+)
+# The digits a phone number is recognised by: the last ten (no country code), or all if fewer.
+PHONE_DIGITS = 10
+MIN_PHONE_DIGITS = 7
 TEXT_TYPE_MARKERS = ("VARCHAR", "JSON")
 
 
@@ -53,6 +70,7 @@ def check_no_personal_data(
 ) -> None:
     """Raise PersonalDataError naming every offending column; ``catalog`` is the new file."""
     _load_person_names(connection, spec)
+    _load_known_phones(connection)
     allowed_name_columns = {
         (table.target, column) for table in spec.tables for column in table.name_columns
     }
@@ -85,11 +103,38 @@ def _load_person_names(connection: duckdb.DuckDBPyConnection, spec: PublicationS
         for source in spec.name_sources
     ]
     union = " union all ".join(selects) or "select null::varchar as person_name where false"
+    forms = " union ".join(
+        f"select array_to_string({form}, ' ') as name from known where len(w) >= 2"
+        if form != "w"
+        else "select array_to_string(w, ' ') as name from known"
+        for form in NAME_FORMS
+    )
     connection.execute(
         "create or replace temp table person_names as "
-        "select distinct normalize_words(person_name) as name, "
-        "len(string_split(normalize_words(person_name), ' ')) as word_count "
-        f"from ({union}) where normalize_words(person_name) <> ''"
+        "with known as ("
+        "  select distinct string_split(normalize_words(person_name), ' ') as w"
+        f"  from ({union}) where normalize_words(person_name) <> ''"
+        f"), forms as ({forms}) "
+        "select name, len(string_split(name, ' ')) as word_count from forms"
+    )
+
+
+def _load_known_phones(connection: duckdb.DuckDBPyConnection) -> None:
+    """The tail digits of every phone number in the working warehouse's raw tables."""
+    columns = connection.execute(
+        "select schema_name, table_name, column_name from duckdb_columns() "
+        "where database_name = current_database() and schema_name like 'raw\\_%' escape '\\' "
+        "and column_name ilike '%phone%' and data_type = 'VARCHAR' order by all"
+    ).fetchall()
+    digits = " union ".join(
+        f"""select right(regexp_replace("{column}", '\\D', '', 'g'), {PHONE_DIGITS}) as digits """
+        f'from "{schema}"."{table}"'
+        for schema, table, column in columns
+    )
+    connection.execute(
+        "create or replace temp table known_phones as "
+        f"select distinct digits from ({digits or 'select null::varchar as digits'}) "
+        f"where length(digits) >= {MIN_PHONE_DIGITS}"
     )
 
 
@@ -102,7 +147,23 @@ def _pattern_findings(
         [EMAIL_PATTERN, UUID_PATTERN, PHONE_PATTERN],
     ).fetchall()[0]
     found = [Finding(table, column, "email address", email)] if email else []
+    phone = phone or _known_phone(connection, values)
     return found + ([Finding(table, column, "phone number", phone)] if phone else [])
+
+
+def _known_phone(connection: duckdb.DuckDBPyConnection, values: str) -> str | None:
+    """A value holding the digits of a known phone number as one run, e.g. ``5551234567``."""
+    rows = connection.execute(
+        f"""
+        with runs as (
+            select v, unnest(regexp_extract_all(v, '\\d{{{MIN_PHONE_DIGITS},}}')) as run
+            from {values} where v is not null
+        )
+        select min(v) from runs semi join known_phones
+        on right(run, {PHONE_DIGITS}) = known_phones.digits
+        """
+    ).fetchall()
+    return rows[0][0]
 
 
 def _name_findings(

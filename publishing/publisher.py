@@ -24,6 +24,7 @@ from publishing.versions import (
     new_stamp,
     prune_versions,
     publish_lock,
+    remove_killed_builds,
     remove_partial,
     retire_current,
 )
@@ -75,6 +76,7 @@ def publish(
     published_path.parent.mkdir(parents=True, exist_ok=True)
 
     with publish_lock(published_path):
+        remove_killed_builds(published_path)
         version = new_stamp()
         building = building_path(published_path, version)
         try:

@@ -1,7 +1,8 @@
 """The files beside the published one: the file being built, retired versions, the publish lock.
 
 ``metrics.duckdb``                         the live file readers open
-``metrics.duckdb.building-<stamp>``        a publish in progress (removed if it fails)
+``metrics.duckdb.building-<stamp>``        a publish in progress (removed if it fails, or by
+                                           the next publish if the process was killed)
 ``metrics.duckdb.<stamp>``                 earlier versions kept for rollback, newest last
 ``metrics.duckdb.lock``                    held while a publish or a rollback runs
 """
@@ -78,6 +79,18 @@ def prune_versions(published_path: Path, keep_versions: int) -> list[Path]:
 def remove_partial(path: Path) -> None:
     for leftover in (path, path.with_name(path.name + ".wal")):
         leftover.unlink(missing_ok=True)
+
+
+def remove_killed_builds(published_path: Path) -> list[Path]:
+    """Remove the files of publishes that were killed; call it holding the publish lock.
+
+    Under the lock no other publish runs, so every building file is a dead one.
+    """
+    pattern = re.compile(re.escape(published_path.name) + r"\.building-" + STAMP_PATTERN + "$")
+    killed = sorted(p for p in published_path.parent.iterdir() if pattern.match(p.name))
+    for path in killed:
+        remove_partial(path)
+    return killed
 
 
 @contextmanager

@@ -222,6 +222,21 @@ def test_column_type_change_keeps_previous_file_and_leaves_no_partial(working, p
     assert retained_versions(published) == []
 
 
+def test_a_killed_publishs_files_are_removed_by_the_next_publish(working, published, spec):
+    publish(working, published, spec)
+    # What kill -9 during a build leaves: the half-written file and its write-ahead log.
+    killed = published.with_name(f"{published.name}.building-20240101T000000000000Z")
+    killed.write_bytes(b"half a database")
+    killed.with_name(killed.name + ".wal").write_bytes(b"log")
+    unrelated = published.with_name("notes.building-20240101T000000000000Z")
+    unrelated.write_bytes(b"not ours")
+
+    publish(working, published, spec)
+
+    assert leftovers(published) == [unrelated.name]
+    assert not killed.with_name(killed.name + ".wal").exists()
+
+
 def test_missing_column_is_named(working, published, spec):
     execute(working, "alter table marts.rep_leaderboard drop column rank")
     with pytest.raises(ContractError, match=r"leaderboards\.rep_leaderboard\.rank: missing"):
@@ -273,6 +288,11 @@ def test_versions_rotate_and_rollback_restores_the_previous_one(working, publish
         ("call +1 555-123-4567", "phone number"),
         ("owned by grace HOPPER", "person name"),
         ("rep Marie Curie", "person name"),  # rep names only where the spec allows them
+        ("owner: Lovelace, Ada", "person name"),
+        ("by A. Lovelace", "person name"),
+        ("Hopper, G.", "person name"),
+        ("callback 5551234567", "phone number"),  # a known phone's digits, bare
+        ("tel 442079460958", "phone number"),
     ],
 )
 def test_personal_data_blocks_the_publish(working, published, spec, leaked_value, kind):
@@ -293,6 +313,31 @@ def test_personal_data_blocks_the_publish(working, published, spec, leaked_value
     assert leaked_value not in message
     assert published.read_bytes() == before
     assert leftovers(published) == []
+
+
+@pytest.mark.parametrize(
+    "harmless_value",
+    [
+        "plan a hopper",  # a word "a", no initial
+        "order 5551234568",  # digits of no known phone
+        "account 0000001234567",
+        "total 1234567890.00",
+        "Lovelace",  # one word of a name alone is not a person
+    ],
+)
+def test_ids_amounts_and_words_are_not_taken_for_personal_data(
+    working, published, spec, harmless_value
+):
+    execute(
+        working,
+        f"update metric_layer.metric_values set dimension_value = '{harmless_value}' "
+        "where metric_name = 'win_rate' and period_start = date '2024-01-05'",
+    )
+    publish(working, published, spec)
+    assert read_rows(
+        published, "select count(*) from metric_layer.metric_values where dimension_value = ?"
+        .replace("?", f"'{harmless_value}'"),
+    ) == [(1,)]  # fmt: skip
 
 
 def test_mask_keeps_only_the_first_letter_of_each_word():
