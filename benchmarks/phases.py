@@ -4,9 +4,11 @@
     python -m benchmarks.phases load --workdir /tmp/bench-10
 
 Phases, in order: ``generate`` (the demo company, holding its last weekly drop back), ``load``
-(every extract but the held-back drop), ``dbt_full`` (a full build), ``load_last_drop``,
-``dbt_incremental`` (what a new drop costs) and ``dbt_full_refresh`` (the same data rebuilt from
-scratch, to compare with). Prints one JSON line: the rows the phase handled.
+(every extract but the held-back drop) and its floor ``load_floor`` (DuckDB alone reading the same
+files), ``dbt_full`` (a full build) and its floor ``transform_floor`` (the compiled SQL as one
+DuckDB script), ``load_last_drop``, ``dbt_incremental`` (what a new drop costs) and
+``dbt_full_refresh`` (the same data rebuilt from scratch, to compare with). Prints one JSON line:
+the rows the phase handled, and for the floors the seconds of the measured work alone.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from benchmarks.floors import load_floor, transform_floor
 from orchestration.settings import DBT_PROJECT_DIR
 
 HELD_BACK = "held_back"
@@ -83,7 +86,9 @@ def dbt_build(workdir: Path, *flags: str) -> int:
 PHASES = {
     "generate": lambda args: generate(args.workdir, args.scale),
     "load": lambda args: load(args.workdir),
+    "load_floor": lambda args: load_floor(args.workdir),
     "dbt_full": lambda args: dbt_build(args.workdir, "--full-refresh"),
+    "transform_floor": lambda args: transform_floor(args.workdir, DBT_PROJECT_DIR),
     "load_last_drop": lambda args: load_last_drop(args.workdir),
     "dbt_incremental": lambda args: dbt_build(args.workdir),
     "dbt_full_refresh": lambda args: dbt_build(args.workdir, "--full-refresh"),
@@ -96,7 +101,9 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument("--scale", type=float, default=1)
     args = parser.parse_args()
-    print(json.dumps({"rows": PHASES[args.phase](args)}))
+    outcome = PHASES[args.phase](args)
+    rows, seconds = outcome if isinstance(outcome, tuple) else (outcome, None)
+    print(json.dumps({"rows": rows, "seconds": seconds}))
 
 
 if __name__ == "__main__":

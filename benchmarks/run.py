@@ -42,19 +42,42 @@ def run_phase(phase: str, workdir: Path, scale: float) -> Measurement:
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"benchmark phase {phase} at scale {scale} failed")
-    rows = json.loads(output.strip().splitlines()[-1])["rows"]
+    reported = json.loads(output.strip().splitlines()[-1])
+    # A floor times its work alone (not its setup, nor Python's start).
+    seconds = reported["seconds"] if reported["seconds"] is not None else seconds
     # ru_maxrss is in KiB on Linux.
-    return Measurement(scale, phase, seconds, rows, usage.ru_maxrss / 1024)
+    return Measurement(scale, phase, seconds, reported["rows"], usage.ru_maxrss / 1024)
 
 
-def table(measurements: list[Measurement]) -> str:
+# Each product phase against the floor that does the same work with DuckDB alone.
+FLOOR_OF = {"load": "load_floor", "dbt_full": "transform_floor"}
+# The incremental build against a full rebuild of the same data.
+BASELINE_OF = {**FLOOR_OF, "dbt_incremental": "dbt_full_refresh"}
+
+
+def ratio(measurement: Measurement, measurements: list[Measurement]) -> str:
+    baseline = next(
+        (
+            m
+            for m in measurements
+            if m.scale == measurement.scale and m.phase == BASELINE_OF.get(measurement.phase)
+        ),
+        None,
+    )
+    if baseline is None or not baseline.seconds:
+        return ""
+    return f"{measurement.seconds / baseline.seconds:.2f}x {baseline.phase}"
+
+
+def table(measurements: list[Measurement], everything: list[Measurement] | None = None) -> str:
     header = (
         f"{'scale':>6} {'phase':<16} {'seconds':>9} {'rows':>13} {'rows/s':>12} {'peak MiB':>9}"
+        "  ratio"
     )
     lines = [header, "-" * len(header)]
     lines += [
         f"{m.scale:>6g} {m.phase:<16} {m.seconds:>9.1f} {m.rows:>13,} "
-        f"{m.rows_per_second:>12,.0f} {m.peak_mib:>9.0f}"
+        f"{m.rows_per_second:>12,.0f} {m.peak_mib:>9.0f}  {ratio(m, everything or measurements)}"
         for m in measurements
     ]
     return "\n".join(lines)
@@ -71,7 +94,7 @@ def main() -> None:
         try:
             for phase in PHASES:
                 measurements.append(run_phase(phase, workdir, scale))
-                print(table(measurements[-1:]).splitlines()[-1], flush=True)
+                print(table(measurements[-1:], measurements).splitlines()[-1], flush=True)
         finally:
             if not args.keep:
                 shutil.rmtree(workdir)

@@ -1,0 +1,111 @@
+"""The floors the product is measured against: DuckDB alone doing the same work, nothing else.
+
+- ``load_floor``: DuckDB's own readers read every extract file the contracts match into one table
+  per contract (no checks, no quarantine, no lineage, no versions): what reading the bytes costs.
+- ``transform_floor``: the SQL dbt compiled for the full build, run as one DuckDB script in
+  dependency order on a copy of the loaded raw tables (no dbt process, no parse, no adapter).
+
+Each returns the rows it wrote and the seconds of the measured work alone (setup such as copying
+the raw tables is not timed), so ``make bench`` can print product / floor ratios.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+import duckdb
+
+from sources.contracts import load_contracts
+
+FLOOR_DIR = "floor"
+READERS = {
+    "csv": "read_csv({files}, all_varchar = true, union_by_name = true)",
+    "jsonl": "read_json({files}, format = 'newline_delimited', union_by_name = true)",
+    "parquet": "read_parquet({files}, union_by_name = true)",
+}
+
+
+def _sql_list(paths: list[Path]) -> str:
+    return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
+
+
+def load_floor(workdir: Path) -> tuple[int, float]:
+    """Read every contract's files with DuckDB alone into a scratch file."""
+    target = workdir / FLOOR_DIR / "load.duckdb"
+    target.parent.mkdir(exist_ok=True)
+    target.unlink(missing_ok=True)
+    extracts = workdir / "extracts"
+    rows = 0
+    started = time.perf_counter()
+    with duckdb.connect(str(target)) as con:
+        for contract in load_contracts():
+            files = sorted(p for p in extracts.glob(contract.file_pattern) if p.is_file())
+            if not files:
+                continue
+            reader = READERS[contract.format].format(files=_sql_list(files))
+            con.execute(f'create table "{contract.name}" as select * from {reader}')
+            rows += con.execute(f'select count(*) from "{contract.name}"').fetchall()[0][0]
+    return rows, time.perf_counter() - started
+
+
+def _models_in_build_order(manifest: dict) -> list[dict]:
+    nodes = {
+        uid: node
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] in ("model", "seed")
+        and node["config"].get("materialized") != "ephemeral"
+        and node["config"].get("enabled", True)
+    }
+    graph = {
+        uid: [dep for dep in node["depends_on"].get("nodes", []) if dep in nodes]
+        for uid, node in nodes.items()
+    }
+    return [nodes[uid] for uid in TopologicalSorter(graph).static_order()]
+
+
+def _statement(node: dict, project_dir: Path) -> str:
+    relation = node["relation_name"]
+    if node["resource_type"] == "seed":
+        seed = project_dir / node["original_file_path"]
+        return f"create or replace table {relation} as select * from read_csv('{seed}')"
+    kind = "view" if node["config"]["materialized"] == "view" else "table"
+    return f"create or replace {kind} {relation} as {node['compiled_code']}"
+
+
+def transform_floor(workdir: Path, project_dir: Path) -> tuple[int, float]:
+    """Run the full build's compiled SQL as one DuckDB script on a copy of the raw tables.
+
+    The copy is named like the working file, so the compiled relation names (its catalog) resolve.
+    """
+    manifest = json.loads((workdir / "target" / "manifest.json").read_text())
+    source = workdir / "warehouse.duckdb"
+    target = workdir / FLOOR_DIR / source.name
+    target.parent.mkdir(exist_ok=True)
+    target.unlink(missing_ok=True)
+    with duckdb.connect(str(target)) as con:
+        con.execute(f"attach '{source}' as loaded (read_only)")
+        raw = con.execute(
+            "select schema_name, table_name from duckdb_tables()"
+            " where database_name = 'loaded' and schema_name like 'raw%'"
+        ).fetchall()
+        for schema, table in raw:
+            con.execute(f'create schema if not exists "{schema}"')
+            con.execute(f'create table "{schema}"."{table}" as from loaded."{schema}"."{table}"')
+        con.execute("detach loaded")
+        models = _models_in_build_order(manifest)
+        started = time.perf_counter()
+        for schema in sorted({node["schema"] for node in models}):
+            con.execute(f'create schema if not exists "{schema}"')
+        for node in models:
+            con.execute(_statement(node, project_dir))
+        seconds = time.perf_counter() - started
+        tables = con.execute(
+            "select schema_name, table_name from duckdb_tables() where schema_name not like 'raw%'"
+        ).fetchall()
+        rows = sum(
+            con.execute(f'select count(*) from "{s}"."{t}"').fetchall()[0][0] for s, t in tables
+        )
+    return rows, seconds
