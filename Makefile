@@ -48,8 +48,9 @@ test: install $(OLD_DUCKDB_VENV)/.installed
 dev: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -m orchestration.definitions
 
+SCALES ?= 1 10
 bench: install
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run --scales $(SCALES)
 
 # The dbt docs site (models, columns, tests, lineage) of the warehouse `make demo` built.
 docs: install
