@@ -185,12 +185,16 @@ def load_extract(
     )
     results, failures = [], []
     for path in paths:
+        source_file = path.relative_to(extracts_dir).as_posix()
         try:
             if not path.resolve().is_relative_to(inside):
-                raise LoadError(str(path), "file lies outside the extracts folder (a link?)")
-            results.append(_load_file(con, contract, path, extracts_dir))
+                raise LoadError(source_file, "file lies outside the extracts folder (a link?)")
+            results.append(_load_file(con, contract, path, source_file))
         except LoadError as error:
             failures.append(error)
+        except duckdb.Error as error:
+            # Whatever else a file's content makes fail, it fails that file alone, by name.
+            failures.append(LoadError(source_file, f"could not be loaded: {error}"))
     result = ExtractLoadResult(contract.name, contract.raw_table, tuple(results), tuple(failures))
     if failures and raise_on_failure:
         raise _with_other_failures_noted(failures)
@@ -234,9 +238,8 @@ def _sha256(path: Path) -> str:
 
 
 def _load_file(
-    con: duckdb.DuckDBPyConnection, contract: Contract, path: Path, extracts_dir: Path
+    con: duckdb.DuckDBPyConnection, contract: Contract, path: Path, source_file: str
 ) -> FileLoadResult:
-    source_file = path.relative_to(extracts_dir).as_posix()
     sha256 = _sha256(path)
     already_loaded = con.execute(
         "SELECT count(*) FROM raw_meta.loaded_files WHERE file_sha256 = ? AND contract = ?",

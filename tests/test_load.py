@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from sources.contracts import contract_by_name, load_contracts
+from sources.demo.dirt import DEFECTS
 from sources.load import LoadError, ensure_raw_schema, load_all, load_extract
 
 TEST_CONTRACT = """\
@@ -570,3 +571,16 @@ def test_load_all_creates_schema_and_loads_every_contract(con, extracts):
         con, "SELECT count(*) FROM information_schema.tables WHERE table_schema ^@ 'raw_'"
     )
     assert raw_tables[0] == len(load_contracts()) + len(RAW_META_TABLES)
+
+
+def test_the_demo_companys_deliberate_defects_are_quarantined_and_nothing_else(demo_build):
+    with duckdb.connect(str(demo_build.warehouse), read_only=True) as con:
+        found = rows(
+            con,
+            "SELECT contract, column_name, count(DISTINCT (source_file, source_line))"
+            " FROM raw_meta.quarantine GROUP BY ALL",
+        )
+    expected = [
+        (d.extract, d.column if d.kind != "wrong_field_count" else None, 1) for d in DEFECTS
+    ]
+    assert sorted(found, key=repr) == sorted(expected, key=repr)
