@@ -14,7 +14,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export DAGSTER_DBT_PARSE_PROJECT_ON_LOAD := 1
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install demo test dev bench lint docs clean
+.PHONY: install demo test dev bench lint docs clean dashboard chromium
 
 # The environment is rebuilt only when the lock file changes.
 $(BIN)/.installed: pyproject.toml uv.lock
@@ -41,9 +41,19 @@ $(OLD_DUCKDB_VENV)/.installed:
 	$(OLD_DUCKDB_VENV)/bin/pip install --quiet --disable-pip-version-check duckdb==1.1.3
 	touch $@
 
-test: install $(OLD_DUCKDB_VENV)/.installed
+# Debian's chromium for the dashboard's browser tests: Playwright cannot download its own here.
+chromium:
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+test: install $(OLD_DUCKDB_VENV)/.installed chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# The shared dashboard on the published file (PUBLISHED_PATH) that `make demo` built; offline.
+DASHBOARD_PORT ?= 8501
+dashboard: install
+	@echo "The dashboard: http://localhost:$(DASHBOARD_PORT) (reading $(PUBLISHED_PATH))"
+	$(BIN)/python -m dashboard --port $(DASHBOARD_PORT)
 
 dev: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -m orchestration.definitions

@@ -136,13 +136,19 @@ def metric(
             help=entry.get("description"),
         )
     else:
-        st.markdown(f"**{label}** by {dimension.split('__')[-1].replace('_', ' ')}")
+        st.markdown(f"**{label}** by {dimension_label(dimension)}")
     st.caption(owner_line(entry))
     if chart and len(values) > 1:
         if single_series:
             st.line_chart(values, **chart_axes(entry), height=220)
         else:
-            st.line_chart(values, **chart_axes(entry), color="dimension_value", height=260)
+            series = values.rename(columns={"dimension_value": dimension_label(dimension)})
+            st.line_chart(series, **chart_axes(entry), color=dimension_label(dimension), height=260)
+
+
+def dimension_label(dimension: str) -> str:
+    """`ticket__ticket_priority` reads as "ticket priority"."""
+    return dimension.split("__")[-1].replace("_", " ")
 
 
 def chart_axes(entry: dict) -> dict:
