@@ -1,8 +1,8 @@
 """metric_values: every metric at its meta grains and dimensions, compiled by MetricFlow.
 
 Nothing here defines a metric: each row comes from SQL MetricFlow compiles from the semantic
-manifest (one query per metric x grain x dimension), run set-based into DuckDB in one
-transaction.
+manifest (one query per grain and dimension for the metrics that aggregate the same rows, one
+per metric x grain x dimension for the others), run set-based into DuckDB in one transaction.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ COLUMNS = """
 
 @dataclass(frozen=True)
 class MetricQuery:
-    metric_name: str
+    metric_names: tuple[str, ...]
     grain: str
     dimension_name: str
     sql: str
@@ -110,70 +110,146 @@ def metric_time_bounds(
     return min(lo for lo, _ in spans), max(hi for _, hi in spans)
 
 
+def measure_sources(raw: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Each measure's semantic model and aggregation time dimension."""
+    sources = {}
+    for sm in raw.get("semantic_models", []):
+        default = (sm.get("defaults") or {}).get("agg_time_dimension")
+        for measure in sm.get("measures", []):
+            sources[measure["name"]] = (sm["name"], measure.get("agg_time_dimension") or default)
+    return sources
+
+
+def _plain(reference: dict[str, Any] | None) -> bool:
+    """A metric input with nothing on top: no filter, alias, offset, null filling or spine join."""
+    return bool(reference) and not any(value for key, value in reference.items() if key != "name")
+
+
+def batch_key(
+    metric: dict[str, Any], by_name: dict[str, dict[str, Any]], sources: dict[str, tuple[str, str]]
+) -> tuple[str, str] | None:
+    """Metrics with the same key aggregate the same rows (one semantic model, one time dimension,
+    no filter), so one MetricFlow query grouped by a dimension gives each metric exactly the rows
+    its own query would. None: the metric needs its own query (filters, cumulative, conversion,
+    derived, inputs from several models)."""
+    params = metric.get("type_params") or {}
+    if metric["type"] not in ("simple", "ratio") or metric.get("filter"):
+        return None
+    if metric["type"] == "ratio":
+        for reference in (params.get("numerator"), params.get("denominator")):
+            referenced = by_name.get((reference or {}).get("name"))
+            if (
+                not _plain(reference)
+                or referenced is None
+                or batch_key(referenced, by_name, sources) is None
+            ):
+                return None
+    measures = params.get("input_measures") or []
+    if not measures or not all(_plain(m) for m in measures):
+        return None
+    keys = {sources.get(m["name"]) for m in measures}
+    return keys.pop() if len(keys) == 1 and None not in keys else None
+
+
+def _compile(
+    engine: MetricFlowEngine,
+    names: list[str],
+    group_by: list[str],
+    bounds: tuple[dt.datetime | None, dt.datetime | None],
+) -> str:
+    try:
+        explained = engine.explain(
+            MetricFlowQueryRequest.create(
+                metric_names=names,
+                group_by_names=group_by,
+                time_constraint_start=bounds[0],
+                time_constraint_end=bounds[1],
+            )
+        )
+    except Exception as error:
+        raise ValueError(
+            f"MetricFlow cannot compile {', '.join(names)} by {', '.join(group_by)}"
+            f" (check meta.grains/meta.dimensions): {error}"
+        ) from error
+    return explained.sql_statement.sql
+
+
+def _rows_sql(names: list[str], grain: str, dimension: str, compiled: str) -> str:
+    """One metric_values row per metric and row of the compiled query."""
+    time_column = f"metric_time__{grain}"
+    dimension_value = (
+        f"coalesce(cast({dimension} as varchar), {_quote(NO_VALUE)})"
+        if dimension
+        else _quote(TOTAL)
+    )
+    selects = [
+        f"select {_quote(name)} as metric_name, {_quote(grain)} as grain,"
+        f" cast({time_column} as date) as period_start,"
+        f" {_quote(dimension)} as dimension_name,"
+        f" {dimension_value} as dimension_value,"
+        f" cast({name} as double) as value"
+        f" from compiled where {time_column} is not null"
+        for name in names
+    ]
+    return f"select * from (with compiled as (\n{compiled}\n) " + " union all ".join(selects) + ")"
+
+
 def plan_queries(
     engine: MetricFlowEngine,
     raw: dict[str, Any],
     bounds: dict[str, tuple[dt.datetime, dt.datetime]] | None = None,
     metric_names: list[str] | None = None,
+    batched: bool = True,
 ) -> list[MetricQuery]:
-    """One compiled query per metric x meta grain x (total + each meta dimension)."""
+    """The compiled queries for every metric x meta grain x (total + each meta dimension).
+
+    Batched, the metrics of one batch_key share one query per grain and dimension (MetricFlow
+    compiles a query in tens of milliseconds, and there are hundreds); each other metric gets
+    its own. Both plans give the same rows (tests/test_metric_layer.py).
+    """
     bounded = metrics_needing_time_bounds(raw)
-    queries = []
-    for metric in sorted(raw.get("metrics", []), key=lambda m: m["name"]):
-        name = metric["name"]
+    by_name = {m["name"]: m for m in raw.get("metrics", [])}
+    sources = measure_sources(raw)
+    groups: dict[tuple, list[str]] = {}
+    for name in sorted(by_name):
         if metric_names is not None and name not in metric_names:
             continue
+        metric = by_name[name]
         meta = metric_meta(metric)
+        key = batch_key(metric, by_name, sources) if batched else None
+        span = metric_time_bounds(metric, bounds) if bounds and name in bounded else (None, None)
         for grain in meta.get("grains") or []:
             for dimension in [TOTAL, *(meta.get("dimensions") or [])]:
-                time_column = f"metric_time__{grain}"
-                group_by = [time_column] + ([dimension] if dimension else [])
-                start, end = (
-                    metric_time_bounds(metric, bounds)
-                    if bounds and name in bounded
-                    else (None, None)
-                )
-                try:
-                    explained = engine.explain(
-                        MetricFlowQueryRequest.create(
-                            metric_names=[name],
-                            group_by_names=group_by,
-                            time_constraint_start=start,
-                            time_constraint_end=end,
-                        )
-                    )
-                except Exception as error:
-                    raise ValueError(
-                        f"MetricFlow cannot compile metric {name} by {', '.join(group_by)}"
-                        f" (check meta.grains/meta.dimensions): {error}"
-                    ) from error
-                dimension_value = (
-                    f"coalesce(cast({dimension} as varchar), {_quote(NO_VALUE)})"
-                    if dimension
-                    else _quote(TOTAL)
-                )
-                sql = (
-                    f"select {_quote(name)} as metric_name, {_quote(grain)} as grain,"
-                    f" cast({time_column} as date) as period_start,"
-                    f" {_quote(dimension)} as dimension_name,"
-                    f" {dimension_value} as dimension_value,"
-                    f" cast({name} as double) as value"
-                    f" from (\n{explained.sql_statement.sql}\n) as compiled"
-                    f" where {time_column} is not null"
-                )
-                queries.append(MetricQuery(name, grain, dimension, sql))
+                group = (grain, dimension, span, key or name)
+                groups.setdefault(group, []).append(name)
+    queries = []
+    for (grain, dimension, span, _), names in sorted(groups.items(), key=lambda g: str(g[0])):
+        group_by = [f"metric_time__{grain}"] + ([dimension] if dimension else [])
+        compiled = _compile(engine, names, group_by, span)
+        queries.append(
+            MetricQuery(
+                tuple(names), grain, dimension, _rows_sql(names, grain, dimension, compiled)
+            )
+        )
     return queries
 
 
 def write_metric_values(con: Any, queries: list[MetricQuery]) -> dict[str, Any]:
-    """Replace metric_layer.metric_values with the queries' rows, in one transaction."""
+    """Replace metric_layer.metric_values with the queries' rows, in one transaction, in key order
+    (the same inputs give the same table, row for row, whichever plan compiled it)."""
     started = time.perf_counter()
     con.execute(f"create schema if not exists {SCHEMA}")
     con.execute("begin transaction")
     try:
-        con.execute(f"create or replace table {SCHEMA}.{TABLE} ({COLUMNS})")
+        con.execute(f"create or replace temporary table unordered_values ({COLUMNS})")
         for query in queries:
-            con.execute(f"insert into {SCHEMA}.{TABLE} {query.sql}")
+            con.execute(f"insert into unordered_values {query.sql}")
+        con.execute(f"create or replace table {SCHEMA}.{TABLE} ({COLUMNS})")
+        con.execute(
+            f"insert into {SCHEMA}.{TABLE} select * from unordered_values"
+            " order by metric_name, grain, dimension_name, dimension_value, period_start"
+        )
+        con.execute("drop table unordered_values")
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -181,7 +257,7 @@ def write_metric_values(con: Any, queries: list[MetricQuery]) -> dict[str, Any]:
     rows = con.execute(f"select count(*) from {SCHEMA}.{TABLE}").fetchall()[0][0]
     return {
         "queries": len(queries),
-        "metrics": len({q.metric_name for q in queries}),
+        "metrics": len({name for q in queries for name in q.metric_names}),
         "rows": rows,
         "seconds": round(time.perf_counter() - started, 2),
     }
