@@ -2,7 +2,10 @@
 
 import os
 import sys
+from functools import cache
 from pathlib import Path
+
+import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -12,6 +15,15 @@ DEFAULTS = {
     "WAREHOUSE_PATH": PROJECT_ROOT / "data" / "warehouse" / "warehouse.duckdb",
     "PUBLISHED_PATH": PROJECT_ROOT / "data" / "published" / "metrics.duckdb",
 }
+
+
+@cache
+def working_storage_version() -> str:
+    """The DuckDB storage format of the working warehouse: the one dbt's profile declares, so
+    every writer (ingest first, on a fresh machine) creates the file readable by the same DuckDB."""
+    profiles = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text())
+    dev = profiles["shared_metrics"]["outputs"]["dev"]
+    return dev["config_options"]["storage_compatibility_version"]
 
 
 def apply_defaults() -> None:

@@ -26,7 +26,16 @@ def main() -> None:
     published_path = Path(os.environ.get("PUBLISHED_PATH", DEFAULT_PUBLISHED_PATH))
 
     if arguments.action == "rollback":
-        print(f"restored {rollback(published_path).name} as {published_path}")
+        if not published_path.parent.is_dir():
+            raise SystemExit(
+                f"rollback: nothing changed: nothing was ever published at {published_path}"
+            )
+        try:
+            restored = rollback(published_path)
+        except PublishError as error:
+            # Nothing to roll back to is an expected state, not a crash: say so, exit non-zero.
+            raise SystemExit(f"rollback: nothing changed: {error}") from error
+        print(f"restored {restored.name} as {published_path}")
         return
     try:
         report = publish(

@@ -30,7 +30,7 @@ from sources.mappings.values import key_from_name
 FIXTURES = Path(__file__).parent / "fixtures" / "vendors"
 # Rows each fixture folder loads and quarantines, by contract: the awkward rows are written in.
 EXPECTED = {
-    "hubspot": {"contacts": (2, 2), "crm_accounts": (2, 0), "deals": (2, 1),
+    "hubspot": {"contacts": (3, 1), "crm_accounts": (2, 0), "deals": (2, 1),
                 "sales_activities": (3, 0), "reps": (2, 0)},
     "salesforce": {"crm_accounts": (2, 0), "crm_contacts": (2, 0), "contacts": (2, 0),
                    "deals": (2, 1), "deal_stage_history": (2, 0), "sales_activities": (3, 0),
@@ -205,7 +205,7 @@ def test_required_vendor_column_missing_refuses_the_file(tmp_path):
     folder.mkdir()
     (folder / "tickets_x.csv").write_text("Id,Requester,Subject\n1,Ana,Hi\n")
     report, checks = check_folder(parse_mapping(mapping_path("zendesk")), folder)
-    assert checks[0].conversion.error == "no column for required requester_email (Requester email)"
+    assert checks[0].conversion.error == "no column for required priority (Priority)"
     assert "FILE REFUSED" in render(report, checks)
 
 

@@ -2,7 +2,8 @@
 
 Each company is the vendor's fixture exports converted by its mapping, loaded by the real loader
 (every other raw table stays empty) and built by dbt: only the models its department needs plus
-the gate's as-of time, whose ancestors span every department's core.
+the gate's as-of time, whose ancestors span every department's core. Records without an email
+stay unresolved and are counted in the match rates, never merged into a placeholder person.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from test_mappings import load_vendor_folder
 
 PARTIAL_COMPANIES = {
     "zendesk": ["+gate_as_of", "+path:models/marts/service"],
-    "salesforce": ["+gate_as_of"],
+    "salesforce": ["+gate_as_of", "+int_identity__match_rates"],
 }
 
 
@@ -36,4 +37,14 @@ def test_one_department_company_builds_with_an_as_of_time(vendor, tmp_path):
         else:
             expected = con.execute("select max(updated_at) from core.deals").fetchone()[0]
             assert con.execute("select count(*) from core.tickets").fetchone() == (0,)
+            # The contact without an email is not merged into anyone: unresolved, and counted.
+            rule = con.execute(
+                "select person_match_rule from intermediate.int_identity__person_map"
+                " where record_key = '003A000002'"
+            ).fetchone()
+            unmatched = con.execute(
+                "select record_count, person_unmatched_count from"
+                " intermediate.int_identity__match_rates where record_type = 'crm_contact'"
+            ).fetchone()
+            assert (rule, unmatched) == (("unmatched",), (2, 1))
     assert as_of is not None and as_of == expected

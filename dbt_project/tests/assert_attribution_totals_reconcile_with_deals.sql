@@ -1,5 +1,7 @@
 -- Per attribution model, the credited pipeline and revenue equal the amount and won amount of the
 -- deals that had at least one eligible touch, and every such deal is credited by every model.
+-- Several models feed this test: Dagster shows it as a check of the one it asserts on.
+{{ config(meta={'dagster': {'ref': {'name': 'attribution_touch_credits'}}}) }}
 
 with
 

@@ -1,6 +1,8 @@
 -- MRR roll-forward: per subscription and month, starting + movements = ending; ending of a month
 -- is the starting of the next; a subscription's first month starts at 0; the company mart
 -- holds the same totals; the last month's ending MRR is the subscriptions' current MRR.
+-- Several models feed this test: Dagster shows it as a check of the one it asserts on.
+{{ config(meta={'dagster': {'ref': {'name': 'mrr'}}}) }}
 with
 
 movements as (

@@ -1,5 +1,7 @@
 -- Reconciliation: every sales activity, registration and booth scan in staging is a touch.
 -- Returns the source records that have no touch.
+-- Several models feed this test: Dagster shows it as a check of the one it asserts on.
+{{ config(meta={'dagster': {'ref': {'name': 'touches'}}}) }}
 
 with
 

@@ -1,5 +1,7 @@
 -- Reconciliation: every deal id that entered the raw CRM extract is in core deals.
 -- Returns the deal ids that went missing.
+-- Several models feed this test: Dagster shows it as a check of the one it asserts on.
+{{ config(meta={'dagster': {'ref': {'name': 'deals'}}}) }}
 
 with
 

@@ -8,7 +8,7 @@ from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.dbt.project import dbt_project
-from orchestration.settings import apply_defaults
+from orchestration.settings import apply_defaults, working_storage_version
 
 apply_defaults()
 
@@ -27,7 +27,10 @@ class ExtractsFolder(dg.ConfigurableResource):
 def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
-            "warehouse": DuckDBResource(database=dg.EnvVar("WAREHOUSE_PATH")),
+            "warehouse": DuckDBResource(
+                database=dg.EnvVar("WAREHOUSE_PATH"),
+                connection_config={"storage_compatibility_version": working_storage_version()},
+            ),
             "extracts": ExtractsFolder(directory=dg.EnvVar("EXTRACTS_DIR")),
             "dbt": DbtCliResource(
                 project_dir=dbt_project,

@@ -1,4 +1,4 @@
-"""Start a warehouse build when new extract files land in the extracts folder."""
+"""Sensors: a build when new extract files land; a record of why a run failed."""
 
 from __future__ import annotations
 
@@ -33,4 +33,38 @@ def new_extract_files(context: dg.SensorEvaluationContext, extracts: ExtractsFol
     return dg.RunRequest(
         run_key=f"extracts-{newest}",
         tags={"new_files": str(len(new_files))},
+    )
+
+
+FAILURE_TAG_PREFIX = "failure/"
+
+
+def failure_tags(step_failures: list[dg.DagsterEvent], run_error: str | None) -> dict[str, str]:
+    """What failed and why, short enough for run tags (Dagster caps a tag value's length)."""
+    steps = [event.step_key or "?" for event in step_failures]
+    reasons = [
+        f"{event.step_key}: {event.step_failure_data.error.message.strip()}"
+        for event in step_failures
+        if event.step_failure_data and event.step_failure_data.error
+    ]
+    why = "; ".join(reasons) or run_error or "unknown (see the run's log)"
+    return {
+        f"{FAILURE_TAG_PREFIX}steps": ", ".join(steps) or "(none: the run itself failed)",
+        f"{FAILURE_TAG_PREFIX}why": why[:1000],
+    }
+
+
+@dg.run_failure_sensor(
+    monitor_all_code_locations=False,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Records on every failed run which steps failed and why (run tags failure/steps "
+    "and failure/why, searchable in the runs list), and logs it.",
+)
+def record_run_failure(context: dg.RunFailureSensorContext):
+    run_error = context.failure_event.message if context.failure_event else None
+    tags = failure_tags(context.get_step_failure_events(), run_error)
+    context.instance.add_run_tags(context.dagster_run.run_id, tags)
+    context.log.error(
+        f"run {context.dagster_run.run_id} of {context.dagster_run.job_name} failed: "
+        f"{tags[FAILURE_TAG_PREFIX + 'why']}"
     )

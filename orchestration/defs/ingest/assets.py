@@ -8,12 +8,15 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from orchestration.defs.ingest.metadata import column_schema, load_metadata
+from orchestration.defs.ingest.metadata import column_schema, last_arrival_metadata, load_metadata
 from orchestration.defs.resources import ExtractsFolder
 from sources.contracts import Contract, load_contracts
-from sources.load import ensure_raw_schema, load_extract
+from sources.load import LoadError, ensure_raw_schema, load_extract
 
 WRITER_POOL = "duckdb_writer"
+# A step that fails on something passing (the warehouse file locked by another writer, a drop
+# still being copied) succeeds when tried again; a file that breaks its contract never does.
+INGEST_RETRIES = dg.RetryPolicy(max_retries=2, delay=10, backoff=dg.Backoff.EXPONENTIAL)
 ROWS_ACCOUNTED_FOR = "rows_accounted_for"
 NO_QUARANTINED_ROWS = "no_quarantined_rows"
 
@@ -28,7 +31,9 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
     @dg.asset(
         key=key,
         group_name=contract.department,
+        owners=[f"team:{contract.department}"],
         description=contract.description,
+        retry_policy=INGEST_RETRIES,
         kinds={"duckdb", contract.format},
         pool=WRITER_POOL,
         metadata={
@@ -60,7 +65,11 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
         Path(warehouse.database).parent.mkdir(parents=True, exist_ok=True)
         with warehouse.get_connection() as con:
             ensure_raw_schema(con, [contract])
-            result = load_extract(con, contract, extracts.path)
+            try:
+                result = load_extract(con, contract, extracts.path)
+            except LoadError as error:
+                raise dg.Failure(description=str(error), allow_retries=False) from error
+            arrival = last_arrival_metadata(con, contract)
             rows_in_table, quarantined_in_table = con.execute(
                 f"select (select count(*) from {contract.raw_table}),"
                 " (select count(distinct (source_file, source_line)) from raw_meta.quarantine"
@@ -80,6 +89,7 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
         return dg.MaterializeResult(
             metadata={
                 **load_metadata(result),
+                **arrival,
                 "dagster/row_count": rows_in_table,
                 "rows_quarantined_in_table": quarantined_in_table,
             },

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dagster as dg
 
 from sources.contracts import Contract
@@ -45,3 +47,17 @@ def load_metadata(result: ExtractLoadResult) -> dict[str, dg.RawMetadataValue]:
             )
         ),
     }
+
+
+def last_arrival_metadata(con, contract: Contract) -> dict[str, dg.RawMetadataValue]:
+    """When a file of this extract last brought rows (the loader's ``raw_meta.loaded_files``), as
+    the timestamp Dagster's freshness checks read: a build that loads nothing new is no fresher."""
+    arrived = con.execute(
+        "select max(loaded_at) from raw_meta.loaded_files where contract = ? and rows_loaded > 0",
+        [contract.name],
+    ).fetchall()[0][0]
+    if arrived is None:
+        return {}
+    # The loader stamps loads in UTC; a naive value is read as such.
+    moment = arrived if arrived.tzinfo else arrived.replace(tzinfo=dt.UTC)
+    return {"dagster/last_updated_timestamp": dg.MetadataValue.timestamp(moment)}

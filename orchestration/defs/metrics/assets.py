@@ -7,9 +7,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from metric_layer.build import build_metric_values
-from metric_layer.manifest import SEMANTIC_MANIFEST
-from orchestration.defs.dbt.project import dbt_project
+from orchestration.defs.dbt.project import prepared_manifest
 from orchestration.defs.ingest.assets import WRITER_POOL
 
 METRIC_VALUES_KEY = dg.AssetKey(["metric_layer", "metric_values"])
@@ -18,8 +16,8 @@ EVERY_METRIC_HAS_VALUES = "every_metric_has_values_at_its_grains"
 
 
 def semantic_manifest_path() -> Path:
-    # dbt writes it beside manifest.json on parse (DbtProject.prepare_if_dev) and build.
-    return dbt_project.manifest_path.parent / SEMANTIC_MANIFEST
+    # dbt writes it beside manifest.json on every parse and build.
+    return prepared_manifest().parent / "semantic_manifest.json"
 
 
 def upstream_tables() -> list[dg.AssetKey]:
@@ -36,7 +34,8 @@ def upstream_tables() -> list[dg.AssetKey]:
 
 @dg.asset(
     key=METRIC_VALUES_KEY,
-    group_name="metrics",
+    group_name="metric_layer",
+    owners=["team:data-platform"],
     description=(
         "Every metric of the semantic layer at the grains (day, week, month, quarter) and"
         " dimensions its meta lists: metric_name, grain, period_start, dimension_name ('' for the"
@@ -56,6 +55,9 @@ def upstream_tables() -> list[dg.AssetKey]:
 def metric_values(
     context: dg.AssetExecutionContext, warehouse: DuckDBResource
 ) -> dg.MaterializeResult:
+    # MetricFlow costs seconds to import: only the step that compiles metrics pays for it.
+    from metric_layer.build import build_metric_values
+
     # One writer at a time: the connection is opened and closed inside the step.
     with warehouse.get_connection() as con:
         stats = build_metric_values(con, semantic_manifest_path())

@@ -67,7 +67,7 @@ SPEC = load_spec()
 
 @dg.asset(
     key=PUBLISHED_METRICS,
-    group_name="published",
+    group_name="metric_layer",
     deps=upstream_keys(SPEC),
     kinds={"duckdb"},
     owners=["team:data-platform"],
