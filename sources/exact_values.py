@@ -54,6 +54,26 @@ def _timestamp_parts(value: str) -> str:
     return f"regexp_extract({value}, {_literal(_TIMESTAMP)}, {names})"
 
 
+def parsed_time(column: Column, table: str | None = None) -> str:
+    """The column holding a timestamp column's parsed parts (see :func:`with_parsed_times`)."""
+    name = quote_ident(f"_parsed_{column.name}")
+    return f"{table}.{name}" if table else name
+
+
+def with_parsed_times(contract: Contract, relation: str) -> str:
+    """SQL: ``relation`` with each timestamp column's text parsed once, beside it.
+
+    Every check and cast of a timestamp reads the same parts; parsing them once per value
+    instead of once per use halves the cost of validating timestamps.
+    """
+    parsed = [
+        f"{_timestamp_parts(f'trim({text_value(c.name, contract)})')} AS {parsed_time(c)}"
+        for c in contract.columns
+        if c.type == "timestamp"
+    ]
+    return f"(SELECT *, {', '.join(parsed)} FROM {relation})" if parsed else relation
+
+
 def _local_time(parts: str) -> str:
     time = f"coalesce(nullif({parts}.time, ''), '00:00')"
     fraction = f"CASE WHEN {parts}.fraction <> '' THEN '.' || {parts}.fraction ELSE '' END"
@@ -75,8 +95,7 @@ def _in_zone(local: str, zone: str) -> str:
     return f"timezone({quote_literal(zone)}, {local})"
 
 
-def _timestamp_problem(value: str, zone: str) -> str:
-    parts = _timestamp_parts(value)
+def _timestamp_problem(parts: str, zone: str) -> str:
     local = _local_time(parts)
     offset = f"{parts}.offset"
     checks = [
@@ -115,8 +134,11 @@ def _timestamp_problem(value: str, zone: str) -> str:
     return "CASE " + " ".join(f"WHEN {c} THEN {quote_literal(r)}" for c, r in checks) + " END"
 
 
-def problem(column: Column, value: str, zone: str) -> str:
-    """SQL: why the non-null text ``value`` cannot load as ``column``'s type exactly, or null."""
+def problem(column: Column, value: str, zone: str, parsed: str | None = None) -> str:
+    """SQL: why the non-null text ``value`` cannot load as ``column``'s type exactly, or null.
+
+    ``parsed``: a timestamp's parts already parsed (:func:`with_parsed_times`), if at hand.
+    """
     trimmed = f"trim({value})"
     bad = quote_literal(f"bad value for type {column.type}")
     if column.type in ("integer", "bigint"):
@@ -151,11 +173,11 @@ def problem(column: Column, value: str, zone: str) -> str:
             f" WHEN {typed(column, value, zone)} IS NULL THEN 'not a valid date' END"
         )
     if column.type == "timestamp":
-        return _timestamp_problem(trimmed, zone)
+        return _timestamp_problem(parsed or _timestamp_parts(trimmed), zone)
     return "NULL"
 
 
-def typed(column: Column, value: str, zone: str) -> str:
+def typed(column: Column, value: str, zone: str, parsed: str | None = None) -> str:
     """SQL: the typed value of the non-null text ``value`` (meaningful where it has no problem)."""
     trimmed = f"trim({value})"
     if column.type in ("integer", "bigint"):
@@ -167,7 +189,7 @@ def typed(column: Column, value: str, zone: str) -> str:
     if column.type == "date":
         return f"TRY_CAST(regexp_extract({trimmed}, {_literal(_DATE)}, 1) AS DATE)"
     if column.type == "timestamp":
-        parts = _timestamp_parts(trimmed)
+        parts = parsed or _timestamp_parts(trimmed)
         local = _local_time(parts)
         in_zone = local if zone == "UTC" else f"timezone('UTC', {_in_zone(local, zone)})"
         return (
@@ -177,11 +199,11 @@ def typed(column: Column, value: str, zone: str) -> str:
     return value
 
 
-def conversion(column: Column, value: str, zone: str) -> str:
+def conversion(column: Column, value: str, zone: str, parsed: str | None = None) -> str:
     """SQL: how a timestamp's text was converted to UTC (kept in lineage), or null if it wasn't."""
     if column.type != "timestamp":
         return "NULL"
-    parts = _timestamp_parts(f"trim({value})")
+    parts = parsed or _timestamp_parts(f"trim({value})")
     offset = f"{parts}.offset"
     local_rule = (
         quote_literal(f"local time in {zone} converted to UTC") if zone != "UTC" else "NULL"

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from sources.contracts import Contract
-from sources.exact_values import conversion, text_value
+from sources.exact_values import conversion, parsed_time, text_value, with_parsed_times
 from sources.quarantine import (
     BAD_LINES_TABLE,
     PROBLEMS_TABLE,
@@ -312,13 +312,15 @@ def _append_new_records(
         [source_file, sha256, loaded_at],
     ).fetchall()[0]
     for column in contract.columns:
-        rule = conversion(column, text_value(column.name, contract, "s"), contract.time_zone)
+        value = text_value(column.name, contract, "s")
+        rule = conversion(column, value, contract.time_zone, parsed_time(column, "s"))
         if rule == "NULL":
             continue
         con.execute(
             "INSERT INTO raw_meta.converted_values SELECT ?, ?, ?, s._line, ?,"
             f" s.{quote_ident(column.name)}, CAST(t.{quote_ident(column.name)} AS VARCHAR),"
-            f" {rule}, ? FROM {new_records} JOIN {STAGE_TABLE} s ON s._line = t._line"
+            f" {rule}, ? FROM {new_records}"
+            f" JOIN {with_parsed_times(contract, STAGE_TABLE)} s ON s._line = t._line"
             f" WHERE {rule} IS NOT NULL",
             [contract.name, contract.raw_table, source_file, column.name, sha256],
         ).fetchall()

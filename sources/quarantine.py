@@ -11,7 +11,7 @@ from __future__ import annotations
 import duckdb
 
 from sources.contracts import Column, Contract
-from sources.exact_values import problem, text_value
+from sources.exact_values import parsed_time, problem, text_value, with_parsed_times
 from sources.sql_text import quote_ident, quote_literal
 from sources.staging import REJECTS_TABLE, STAGE_TABLE
 
@@ -27,7 +27,8 @@ def _column_reasons(column: Column, contract: Contract) -> list[str]:
         reasons.append(f"CASE WHEN {value} IS NULL THEN 'missing required value' END")
     if column.type != "varchar":
         reasons.append(
-            f"CASE WHEN {value} IS NOT NULL THEN {problem(column, value, contract.time_zone)} END"
+            f"CASE WHEN {value} IS NOT NULL"
+            f" THEN {problem(column, value, contract.time_zone, parsed_time(column))} END"
         )
     if column.accepted_values:
         allowed = ", ".join(quote_literal(v) for v in column.accepted_values)
@@ -49,7 +50,8 @@ def find_problems(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
         f"CREATE OR REPLACE TEMP TABLE {PROBLEMS_TABLE} AS"
         " SELECT _line AS line, problem.column_name, problem.raw_value, problem.reason FROM ("
         f"   SELECT _line, unnest(list_filter([{', '.join(checks)}],"
-        f"     lambda p: p.reason IS NOT NULL)) AS problem FROM {STAGE_TABLE})"
+        f"     lambda p: p.reason IS NOT NULL)) AS problem"
+        f"   FROM {with_parsed_times(contract, STAGE_TABLE)})"
         if checks
         else f"CREATE OR REPLACE TEMP TABLE {PROBLEMS_TABLE} (line BIGINT, column_name VARCHAR,"
         " raw_value VARCHAR, reason VARCHAR)"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import duckdb
 
 from sources.contracts import Contract
-from sources.exact_values import text_value, typed
+from sources.exact_values import parsed_time, text_value, typed, with_parsed_times
 from sources.quarantine import PROBLEMS_TABLE
 from sources.sql_text import quote_ident, quote_literal
 from sources.staging import REJECTS_TABLE, STAGE_TABLE
@@ -53,11 +53,13 @@ def sort_versions(con: duckdb.DuckDBPyConnection, contract: Contract) -> tuple[i
 
 def _type_valid_records(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
     values = ", ".join(
-        f"{typed(c, text_value(c.name, contract), contract.time_zone)} AS {quote_ident(c.name)}"
+        f"{typed(c, text_value(c.name, contract), contract.time_zone, parsed_time(c))}"
+        f" AS {quote_ident(c.name)}"
         for c in contract.columns
     )
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {TYPED_TABLE} AS SELECT _line, {values} FROM {STAGE_TABLE}"
+        f"CREATE OR REPLACE TEMP TABLE {TYPED_TABLE} AS SELECT _line, {values}"
+        f" FROM {with_parsed_times(contract, STAGE_TABLE)}"
         f" WHERE _line NOT IN (SELECT line FROM {PROBLEMS_TABLE})"
         f" AND _line NOT IN (SELECT line FROM {REJECTS_TABLE})"
     )
