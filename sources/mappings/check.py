@@ -7,7 +7,6 @@ and why; lines are the vendor file's, through the conversion's lineage.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,8 @@ import duckdb
 
 from sources.contracts import contract_by_name
 from sources.load import ensure_raw_schema, load_extract
-from sources.mappings.convert import LINEAGE_DIR, FileReport, FolderReport, convert_folder
+from sources.mappings.convert import FileReport, FolderReport, convert_folder
+from sources.mappings.output import read_vendor_lines
 from sources.mappings.spec import Mapping
 
 
@@ -56,7 +56,7 @@ def _check(con, file: FileReport, out_dir: Path, failures: dict[str, str]) -> Fi
     if file.output_file in failures:
         check.load_error = failures[file.output_file]
         return check
-    vendor_line = _vendor_lines(out_dir / LINEAGE_DIR / f"{file.output_file}.jsonl")
+    vendor_line = read_vendor_lines(out_dir, file.output_file)
     check.rows_quarantined, rows_in_file = con.execute(
         "SELECT sum(rows_quarantined), sum(rows_in_file) FROM raw_meta.loaded_files"
         " WHERE source_file = ?",
@@ -70,13 +70,6 @@ def _check(con, file: FileReport, out_dir: Path, failures: dict[str, str]) -> Fi
     ).fetchall()
     check.reasons = [(c, r, n, vendor_line.get(line, line)) for c, r, n, line in reasons]
     return check
-
-
-def _vendor_lines(lineage_file: Path) -> dict[int, int]:
-    with lineage_file.open(encoding="utf-8") as file:
-        next(file)
-        entries = [json.loads(text) for text in file]
-    return {e["line"]: e["vendor_line"] for e in entries}
 
 
 def render(report: FolderReport, checks: list[FileCheck]) -> str:

@@ -11,17 +11,11 @@ mapping changed (a time converted to UTC, an amount converted, a mapped stage).
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import json
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
+from sources.mappings.output import output_path, write_lineage, write_rows
 from sources.mappings.spec import ColumnRule, FileRule, Mapping
 from sources.mappings.values import (
     Unreadable,
@@ -33,8 +27,7 @@ from sources.mappings.values import (
     read_decimal,
     read_timestamp,
 )
-
-LINEAGE_DIR = "_lineage"
+from sources.mappings.vendor_files import read_header, vendor_records
 
 
 @dataclass
@@ -58,50 +51,9 @@ class FileReport:
     error: str | None = None
 
 
-def output_path(out_dir: Path, mapping: Mapping, rule: FileRule, vendor_file: Path) -> Path:
-    folder = rule.contract.file_pattern.rsplit("/", 1)[0]
-    stem = vendor_file.name.rsplit(".", 1)[0]
-    return out_dir / folder / f"{mapping.vendor}__{rule.name}__{stem}.{rule.contract.format}"
-
-
 def matching_files(rule: FileRule, folder: Path) -> list[Path]:
     found = {p for pattern in rule.files for p in folder.glob(pattern) if p.is_file()}
     return sorted(found, key=lambda p: p.as_posix())
-
-
-def _vendor_records(rule: FileRule, path: Path) -> Iterator[tuple[int, dict | None, object]]:
-    """(vendor line, record or None when malformed, raw fields) per row; CSV line 1 = header."""
-    if rule.format == "jsonl":
-        with path.open(encoding="utf-8") as file:
-            for number, text in enumerate(file, start=1):
-                if not text.strip():
-                    continue
-                try:
-                    record = json.loads(text)
-                except json.JSONDecodeError:
-                    record = None
-                if not isinstance(record, dict):
-                    yield number, None, text.rstrip("\n")
-                    continue
-                yield number, {k: _json_text(v) for k, v in record.items()}, None
-        return
-    with path.open(encoding="utf-8-sig", newline="") as file:
-        reader = csv.reader(file, delimiter=rule.delimiter)
-        header = [name.strip() for name in next(reader, [])]
-        yield 1, {"__header__": header}, None
-        for number, fields in enumerate(reader, start=2):
-            if len(fields) != len(header):
-                yield number, None, fields
-                continue
-            yield number, dict(zip(header, fields, strict=True)), None
-
-
-def _json_text(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
 
 
 class _RowConverter:
@@ -198,15 +150,14 @@ def convert_file(
     report = FileReport(vendor_file, rule.name, rule.contract.name)
     converter = _RowConverter(mapping, rule, report)
     rows, lineage = [], []
-    for line, record, raw_fields in _vendor_records(rule, path):
-        if record is not None and "__header__" in record:
-            header = record["__header__"]
-            report.missing_columns = tuple(c for c in rule.vendor_columns if c not in header)
-            required = [c for c in rule.columns if c.sources and not _nullable(rule, c.target)]
-            if absent := [c.target for c in required if not set(c.sources) & set(header)]:
-                report.error = f"no column for required {absent[0]} ({_sources(rule, absent[0])})"
-                return report
-            continue
+    header = read_header(rule, path)
+    if header is not None:
+        report.missing_columns = tuple(c for c in rule.vendor_columns if c not in header)
+        required = [c for c in rule.columns if c.sources and not _nullable(rule, c.target)]
+        if absent := [c.target for c in required if not set(c.sources) & set(header)]:
+            report.error = f"no column for required {absent[0]} ({_sources(rule, absent[0])})"
+            return report
+    for line, record, raw_fields in vendor_records(rule, path):
         report.rows_in_file += 1
         if record is None:
             report.rows_malformed += 1
@@ -222,8 +173,8 @@ def convert_file(
     report.rows_written = len(rows)
     if rows:
         target = output_path(out_dir, mapping, rule, path)
-        _write_rows(rule, target, rows)
-        _write_lineage(mapping, rule, path, vendor_file, target, out_dir, lineage)
+        write_rows(rule, target, rows)
+        write_lineage(mapping, rule, path, vendor_file, target, out_dir, lineage)
         report.output_file = target.relative_to(out_dir).as_posix()
     return report
 
@@ -241,53 +192,6 @@ def _kept(rule: FileRule, record: dict) -> bool:
         (record.get(column) or "").strip().lower() in {v.lower() for v in allowed}
         for column, allowed in rule.where.items()
     )
-
-
-def _write_rows(rule: FileRule, target: Path, rows: list[dict]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    names = list(rule.contract.column_names)
-    fmt = rule.contract.format
-    if fmt == "parquet":
-        table = pa.table({n: pa.array([r[n] for r in rows], pa.string()) for n in names})
-        pq.write_table(table, target, compression="zstd")
-    elif fmt == "jsonl":
-        with target.open("w", encoding="utf-8", newline="\n") as file:
-            for row in rows:
-                file.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
-    else:
-        with target.open("w", encoding="utf-8", newline="") as file:
-            writer = csv.writer(file, lineterminator="\n")
-            writer.writerow(names)
-            writer.writerows([r[n] or "" for n in names] for r in rows)
-
-
-def _write_lineage(
-    mapping: Mapping,
-    rule: FileRule,
-    path: Path,
-    vendor_file: str,
-    target: Path,
-    out_dir: Path,
-    lineage: list[dict],
-) -> None:
-    """One JSON line per canonical row: its line as the loader numbers it, and its origin."""
-    first_line = 2 if rule.contract.format == "csv" else 1
-    relative = target.relative_to(out_dir).as_posix()
-    lineage_file = out_dir / LINEAGE_DIR / f"{relative}.jsonl"
-    lineage_file.parent.mkdir(parents=True, exist_ok=True)
-    header = {
-        "canonical_file": relative,
-        "vendor_file": vendor_file,
-        "vendor_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-        "mapping": mapping.vendor,
-        "file_rule": rule.name,
-        "time_zone": rule.timezone,
-    }
-    with lineage_file.open("w", encoding="utf-8", newline="\n") as file:
-        file.write(json.dumps(header, sort_keys=True) + "\n")
-        for offset, entry in enumerate(lineage):
-            entry = {"line": first_line + offset, **entry}
-            file.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
 
 
 @dataclass
