@@ -56,9 +56,8 @@ def _stage_parquet(
     con: duckdb.DuckDBPyConnection, contract: Contract, path: Path, source_file: str
 ) -> tuple[str, ...]:
     reader = f"read_parquet({literal_path(path)}, file_row_number = true)"
-    found = dict(
-        (row[0], row[1]) for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
-    )
+    described = con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()
+    found = {name: type_ for name, type_, *_ in described}
     extra_columns = check_columns(
         contract, list(found), source_file, "Parquet schema", contract.column_names
     )
