@@ -13,7 +13,7 @@ export PUBLISHED_PATH ?= $(CURDIR)/data/published/metrics.duckdb
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install demo test dev bench lint docs clean dashboard chromium
+.PHONY: install demo test dev bench lint docs clean dashboard chromium fuzz
 
 # The environment is rebuilt only when the lock file changes. Bytecode is compiled once here:
 # otherwise every process recompiles dagster, dbt and MetricFlow on import (~2 s of CPU each)
@@ -49,6 +49,12 @@ chromium:
 test: install $(OLD_DUCKDB_VENV)/.installed chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# The loader's fuzz test with many seeds (make test runs a few): LOAD_FUZZ_SEEDS drop corruptions
+# per format, each compared record by record with the loading rules.
+LOAD_FUZZ_SEEDS ?= 500
+fuzz: install
+	LOAD_FUZZ_SEEDS=$(LOAD_FUZZ_SEEDS) $(BIN)/pytest tests/test_load_fuzz.py -q
 
 # The shared dashboard on the published file (PUBLISHED_PATH) that `make demo` built; offline.
 DASHBOARD_PORT ?= 8501
