@@ -10,7 +10,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from expectations.gate import verdict_summary
+from expectations.summary import verdict_summary
 from orchestration.definitions import defs
 from orchestration.defs.jobs import build_warehouse
 from orchestration.progress import StepHeartbeat

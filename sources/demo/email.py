@@ -112,6 +112,10 @@ def _record_first_replies(events: EmailEvents, contacts: list[Contact]) -> None:
     for contact, at in zip(events.contact[replies], events.occurred_at[replies], strict=True):
         if contacts[contact].reply_at is None:
             contacts[contact].reply_at = int(at)
+    sends = events.event_type == _TYPE["sent"]
+    for contact, at in zip(events.contact[sends], events.occurred_at[sends], strict=True):
+        if contacts[contact].first_email_at is None:
+            contacts[contact].first_email_at = int(at)
 
 
 def email_event_chunks(

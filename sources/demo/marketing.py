@@ -37,6 +37,7 @@ class Contact:
     opportunity_at: int | None = None
     customer_at: int | None = None
     reply_at: int | None = None
+    first_email_at: int | None = None  # the first newsletter or follow-up email sent to them
     crm_contact_id: str | None = None
     extra: dict = field(default_factory=dict)
 

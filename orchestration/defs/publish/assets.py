@@ -13,6 +13,7 @@ import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+from expectations.verdicts import PUBLISHABLE
 from orchestration.defs.ingest.assets import WRITER_POOL
 from orchestration.defs.publish.resources import PublishedWarehouse
 from publishing import (
@@ -28,7 +29,6 @@ PUBLISHED_METRICS = dg.AssetKey(["published", "metrics_duckdb"])
 NO_BLOCKED_METRIC_VALUES = "no_blocked_metric_values"
 METRIC_VALUES = "metric_layer.metric_values"
 GATE_STATUS = "gate.metric_status"
-PUBLISHABLE_STATUSES = ("certified", "exempt")
 
 
 def tables_read(sql: str) -> set[tuple[str, str]]:
@@ -154,7 +154,7 @@ def metrics_not_certified(published_path: Path, working_path: str) -> tuple[list
             left join working_warehouse.{GATE_STATUS} using (metric_name)
             """
         ).fetchall()
-    leaked = sorted(name for name, status in rows if status not in PUBLISHABLE_STATUSES)
+    leaked = sorted(name for name, status in rows if status not in PUBLISHABLE)
     return leaked, len(rows)
 
 

@@ -1,0 +1,194 @@
+"""The gate's statistics: a comparison of two groups, and a lagged correlation with bookings.
+
+Well-kept implementations only (docs/revenue_gate.md, "Evidence"): Newcombe's hybrid score interval
+for a difference of proportions and the log-adjusted interval for their ratio (statsmodels),
+Fisher's exact test (scipy), power for "how much more data decides" (statsmodels), and Pearson's
+correlation with a permutation p-value and a Fisher-z interval (scipy). Nothing here knows about
+metrics or SQL: counts and arrays in, numbers out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+from statsmodels.stats.power import NormalIndPower
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_effectsize
+
+# Seeded: the same series give the same permutation p-value on every run (bit-stable verdicts).
+PERMUTATION_SEED = 20261201
+PERMUTATIONS = 9999
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The good side against the others: share of each reaching revenue, and their difference."""
+
+    good_n: int
+    good_reached: int
+    other_n: int
+    other_reached: int
+    difference: float  # good share - other share
+    difference_low: float
+    difference_high: float
+    lift: float | None  # good share / other share
+    lift_low: float | None
+    lift_high: float | None
+    p_value: float  # one-sided: the good side reaches revenue more often
+    rules_out_meaningful: bool  # the interval excludes a link of the meaningful size
+    good_side_needed: int | None  # entities on the good side that would decide (80% power)
+
+    @property
+    def good_share(self) -> float:
+        return self.good_reached / self.good_n
+
+    @property
+    def other_share(self) -> float:
+        return self.other_reached / self.other_n
+
+
+def compare_proportions(
+    good_reached: int,
+    good_n: int,
+    other_reached: int,
+    other_n: int,
+    alpha: float,
+    meaningful_lift: float,
+    with_power: bool = True,
+) -> Comparison:
+    """Newcombe interval of the difference, log-adjusted interval of the ratio, Fisher's p; with
+    ``with_power``, the good-side entities that would decide (a power calculation)."""
+    low, high = confint_proportions_2indep(
+        good_reached, good_n, other_reached, other_n, method="newcomb", compare="diff", alpha=alpha
+    )
+    difference = good_reached / good_n - other_reached / other_n
+    lift = lift_low = lift_high = None
+    if other_reached > 0:
+        lift = (good_reached / good_n) / (other_reached / other_n)
+        if good_reached > 0:
+            lift_low, lift_high = confint_proportions_2indep(
+                good_reached,
+                good_n,
+                other_reached,
+                other_n,
+                method="log-adjusted",
+                compare="ratio",
+                alpha=alpha,
+            )
+    table = [[good_reached, good_n - good_reached], [other_reached, other_n - other_reached]]
+    p_value = stats.fisher_exact(table, alternative="greater").pvalue
+    # A link worth acting on: the good side misses revenue, or reaches it, meaningful_lift times
+    # less rarely than the others: a lift on the rarer outcome (1.5x a 2% rate; a third fewer
+    # churns at 99% retention). Half an event stands in for an empty side (the size stays finite).
+    reference = min(max(other_reached, 0.5), other_n - 0.5) / other_n
+    meaningful_difference = (meaningful_lift - 1) * min(reference, 1 - reference)
+    return Comparison(
+        good_n,
+        good_reached,
+        other_n,
+        other_reached,
+        difference,
+        float(low),
+        float(high),
+        lift,
+        None if lift_low is None else float(lift_low),
+        None if lift_high is None else float(lift_high),
+        float(p_value),
+        float(high) < meaningful_difference,
+        _needed(reference, reference + meaningful_difference, other_n / good_n, alpha)
+        if with_power
+        else None,
+    )
+
+
+def _needed(reference: float, target: float, ratio: float, alpha: float) -> int | None:
+    """Good-side entities that detect the meaningful difference with 80% power, at this mix."""
+    if not reference < target < 1:
+        return None
+    effect = proportion_effectsize(target, reference)
+    n = NormalIndPower().solve_power(
+        effect_size=effect, alpha=alpha, power=0.8, ratio=ratio, alternative="larger"
+    )
+    return math.ceil(n)
+
+
+@dataclass(frozen=True)
+class SeriesLink:
+    """An aggregate's monthly changes against bookings' changes some months later."""
+
+    months: int
+    lag_months: int  # chosen on the earlier half
+    correlation: float  # whole span, at that lag, oriented to the declared direction
+    correlation_low: float
+    correlation_high: float
+    later_correlation: float  # later half only: the out-of-sample check
+    later_p_value: float  # permutation, one-sided, later half
+    rules_out_meaningful: bool
+    months_needed: int  # months at which a meaningful correlation would be significant
+
+
+def _aligned(values: np.ndarray, bookings: np.ndarray, lag: int) -> tuple[np.ndarray, np.ndarray]:
+    """Month-over-month changes of the series and of bookings ``lag`` months later."""
+    x = np.diff(values)
+    y = np.diff(bookings)
+    if lag:
+        x, y = x[:-lag], y[lag:]
+    return x, y
+
+
+def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+    if len(x) < 3 or np.std(x) == 0 or np.std(y) == 0:
+        return 0.0
+    return float(stats.pearsonr(x, y).statistic)
+
+
+def series_link(
+    values: list[float],
+    bookings: list[float],
+    sign: int,
+    max_lag: int,
+    alpha: float,
+    meaningful_correlation: float,
+) -> SeriesLink | None:
+    """Pick the lag on the earlier half, test it on the later half; None when too short."""
+    values_arr = np.asarray(values, dtype=float) * sign
+    bookings_arr = np.asarray(bookings, dtype=float)
+    half = len(values_arr) // 2
+    earlier = [
+        _pearson(*_aligned(values_arr[:half], bookings_arr[:half], lag))
+        for lag in range(max_lag + 1)
+    ]
+    lag = int(np.argmax(earlier))
+    later_x, later_y = _aligned(values_arr[half:], bookings_arr[half:], lag)
+    whole_x, whole_y = _aligned(values_arr, bookings_arr, lag)
+    if len(later_x) < 4 or np.std(whole_x) == 0 or np.std(whole_y) == 0:
+        return None
+    whole = stats.pearsonr(whole_x, whole_y)
+    interval = whole.confidence_interval(confidence_level=1 - alpha)
+    later_r, later_p = _pearson(later_x, later_y), 1.0
+    if np.std(later_x) > 0 and np.std(later_y) > 0:
+        later = stats.pearsonr(
+            later_x,
+            later_y,
+            alternative="greater",
+            method=stats.PermutationMethod(
+                n_resamples=PERMUTATIONS, random_state=np.random.default_rng(PERMUTATION_SEED)
+            ),
+        )
+        later_p = float(later.pvalue)
+    # Fisher z: months at which a correlation of the meaningful size is significant (80% power).
+    z = stats.norm.ppf(1 - alpha) + stats.norm.ppf(0.8)
+    needed = math.ceil((z / math.atanh(meaningful_correlation)) ** 2 + 3) + lag + 1
+    return SeriesLink(
+        len(values_arr),
+        lag,
+        float(whole.statistic),
+        float(interval.low),
+        float(interval.high),
+        later_r,
+        later_p,
+        float(interval.high) < meaningful_correlation,
+        needed,
+    )
