@@ -158,8 +158,24 @@ def _is_json_number(text: str) -> bool:
         return False
 
 
-def write_parquet_drop(drop: Drop, path) -> None:
+# Parquet types a column may be written in, when every one of its values has a typed meaning.
+PARQUET_TYPES = {
+    "qty": pa.int64(),
+    "price": pa.decimal128(20, 4),
+    "active": pa.bool_(),
+    "due_date": pa.date32(),
+    "updated_at": pa.timestamp("us", tz="UTC"),  # an instant: its text must not matter
+}
+
+
+def write_parquet_drop(rng: random.Random, drop: Drop, path, contract) -> None:
+    """Every column as text, or some typed (their values being what the text means)."""
     columns = {c: pa.array([r[c] for r in drop.records], pa.string()) for c in drop.columns}
+    for column, arrow_type in PARQUET_TYPES.items():
+        type_ = contract.column(column).type
+        values = [value_of(r[column], type_, contract.time_zone) for r in drop.records]
+        if REFUSED not in values and rng.random() < 0.5:
+            columns[column] = pa.array(values, arrow_type)
     pq.write_table(pa.table(columns), path)
     drop.first_lines = list(range(1, len(drop.records) + 1))
     drop.line_counts = [1] * len(drop.records)
@@ -209,11 +225,13 @@ def run_case(contracts, fmt: str, seed: int, tmp_path) -> None:
     folder.mkdir(parents=True)
     path = folder / f"drop-{seed}.{fmt}"
     if fmt == "parquet":
-        write_parquet_drop(drop, path)
+        write_parquet_drop(rng, drop, path, contract)
     else:
         write_text_drop(rng, drop, fmt)
         path.write_bytes(drop.text)
     con = duckdb.connect()
+    # The session's time zone must change nothing (it shifted Parquet instants once).
+    con.execute(f"SET TimeZone = '{rng.choice(['UTC', 'Europe/Berlin', 'Asia/Kolkata'])}'")
     ensure_raw_schema(con, [contract])
     try:
         (result,) = load_extract(con, contract, tmp_path).files
