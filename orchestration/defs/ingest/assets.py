@@ -81,11 +81,7 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
                 f"{file.file}: {file.rows_loaded} loaded, {file.rows_quarantined} "
                 f"quarantined, {file.rows_skipped_as_known} already known"
             )
-        lost = [
-            f.file
-            for f in result.files
-            if f.rows_loaded + f.rows_quarantined + f.rows_skipped_as_known != f.rows_in_file
-        ]
+        lost = [f.file for f in result.files if not f.rows_accounted_for]
         return dg.MaterializeResult(
             metadata={
                 **load_metadata(result),
