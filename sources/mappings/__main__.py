@@ -66,6 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     for file in report.files:
         target = file.output_file or f"nothing written: {file.error or 'no rows'}"
         print(f"{file.vendor_file}: {file.rows_written:,} rows -> {target}")
+        for (column, value), rows in sorted(file.unmapped.items()):
+            print(f"    unmapped value {column} = {value!r}: {rows:,} rows")
+        for (column, why), rows in sorted(file.unreadable.items()):
+            print(f"    unreadable {column}: {why}: {rows:,} rows (quarantined when loaded)")
     return 1 if any(f.error for f in report.files) else 0
 
 

@@ -73,8 +73,9 @@ def key_from_name(text: str) -> str:
 
 
 def read_decimal(text: str) -> Decimal:
+    # No separators are guessed: "12,5" is refused, not read as 125 or as 12.5.
     try:
-        return Decimal(text.replace(",", "").strip())
+        return Decimal(text.strip())
     except InvalidOperation:
         raise Unreadable("not a number") from None
 
