@@ -13,7 +13,7 @@ export PUBLISHED_PATH ?= $(CURDIR)/data/published/metrics.duckdb
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install demo test dev bench lint docs clean dashboard chromium fuzz
+.PHONY: install demo test dev bench lint docs clean dashboard chromium fuzz calibrate
 
 # The environment is rebuilt only when the lock file changes. Bytecode is compiled once here:
 # otherwise every process recompiles dagster, dbt and MetricFlow on import (~2 s of CPU each)
@@ -69,6 +69,12 @@ dev: install $(DAGSTER_HOME)/dagster.yaml
 SCALES ?= 1 10
 bench: install
 	$(BIN)/python -m benchmarks.run --scales $(SCALES)
+
+# The revenue-link gate on simulated companies with planted effects: the confusion table against
+# its targets (docs/revenue_gate.md). SEEDS=20 companies per scenario, about a minute each.
+SEEDS ?= 20
+calibrate: install
+	$(BIN)/python -m expectations.calibration --seeds $(SEEDS)
 
 # The dbt docs site (models, columns, tests, lineage) of the warehouse `make demo` built.
 DOCS_PORT ?= 8080

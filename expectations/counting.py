@@ -61,16 +61,32 @@ def entity_sql(plan: MetricPlan, population: MeasureRows | None) -> str | None:
     counted = _first_countings(plan.counted, None, plan.counted.counted_condition)
     comparable = _first_countings(population, None)
     # Same type and period: the population's entities the metric never counted, captured while
-    # the metric was counting.
+    # the metric was counting. Their window starts as long after their capture as the counted
+    # entities' does after theirs (the median lag): a metric counted weeks after capture (an
+    # email) then loses the same early deals on both sides, instead of only on its own.
     return f"""
-        select {name} as metric_name, '{plan.entity_type}' as entity_type, *, true as is_counted
-        from ({counted})
-        union all
-        select {name}, '{plan.entity_type}', comparable.*, false
-        from ({comparable}) as comparable
-        where comparable.entity_id not in (select entity_id from ({counted}))
-            and comparable.counted_at between (select min(counted_at) from ({counted}))
-                and (select max(counted_at) from ({counted}))
+        select * from (
+            with counted as ({counted}),
+            comparable as ({comparable}),
+            lag as (
+                select coalesce(
+                    median(epoch(counted.counted_at) - epoch(comparable.counted_at)), 0
+                ) as lag_seconds
+                from counted inner join comparable using (entity_id)
+                where counted.counted_at >= comparable.counted_at
+            )
+            select {name} as metric_name, '{plan.entity_type}' as entity_type, *,
+                true as is_counted
+            from counted
+            union all
+            select {name}, '{plan.entity_type}', comparable.entity_id,
+                comparable.counted_at + to_seconds(lag.lag_seconds), comparable.account_id,
+                comparable.entity_value, false
+            from comparable cross join lag
+            where comparable.entity_id not in (select entity_id from counted)
+                and comparable.counted_at between (select min(counted_at) from counted)
+                    and (select max(counted_at) from counted)
+        )
     """
 
 

@@ -112,8 +112,10 @@ def validate_evidence(
 ) -> Validation:
     """Run the four suites in an ephemeral GX context; Data Docs into ``docs_dir`` if given."""
     import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)  # quiet logs, runs
     for site in list(context.list_data_docs_sites()):  # the default site writes to a temp folder
         context.delete_data_docs_site(site)
     batch = (

@@ -315,7 +315,7 @@ class Pipeline:
                 "connected" if kind == "call" else "replied",
             )
         speed = speed_factor(delay / HOUR, s)
-        emailed = contact.first_email_at is not None and contact.first_email_at < trigger
+        emailed = contact.first_email_at is not None  # on the newsletter list
         engaged = bool(
             rng.random()
             < (s.opportunity_rate_in_market if contact.in_market else s.opportunity_rate_other)

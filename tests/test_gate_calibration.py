@@ -1,0 +1,38 @@
+"""A real slice of the calibration harness (``make calibrate`` runs 20 seeds of every scenario).
+
+One seed of two scenarios at scale 0.2, built by dbt in this process from one parsed manifest, the
+first company built twice from the same files: planted nulls are not certified, the booth story
+without follow-up is not certified, and two builds of the same files give identical verdicts.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from expectations.calibration import SCENARIOS, calibrate, confusion_table
+
+
+@pytest.fixture(scope="module")
+def tally(tmp_path_factory):
+    scenarios = [s for s in SCENARIOS if s.name in ("default", "booth_followed_up")]
+    return calibrate(
+        tmp_path_factory.mktemp("calibration"), [1], 0.2, twin_seeds=1, scenarios=scenarios
+    )
+
+
+def test_planted_nulls_and_the_unfollowed_booth_are_not_certified(tally):
+    default = {r["metric"]: r["status"] for r in tally.rows if r["scenario"] == "default"}
+    assert default["emails_sent"] != "certified"  # a broadcast with no effect
+    assert default["website_sessions"] != "certified"
+    assert default["booth_scans"] != "certified"  # nobody followed the booth up
+
+
+def test_two_builds_of_the_same_files_give_identical_verdicts(tally):
+    assert tally.twin_builds == [True]  # the first scenario's company, built twice
+
+
+def test_the_confusion_table_names_every_planted_metric_and_target(tally):
+    table = confusion_table(tally)
+    for row in tally.rows:
+        assert f"| {row['metric']} |" in table
+    assert "certified <= 5%" in table and "two builds of the same files" in table
