@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import math
 
-STATUS_COLOURS = {"certified": "green", "exempt": "blue", "unproven": "orange", "blocked": "red"}
+STATUS_COLOURS = {
+    "certified": "green",
+    "goal": "violet",
+    "input": "blue",
+    "exempt": "blue",
+    "unproven": "orange",
+    "blocked": "red",
+}
 
 
 def format_value(value: float | None, unit: str | None) -> str:

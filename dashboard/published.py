@@ -19,8 +19,6 @@ DEFAULT_PUBLISHED_PATH = Path("data/published/metrics.duckdb")
 CATALOG = "metric_layer.metric_catalog"
 VALUES = "metric_layer.metric_values"
 PUBLICATION = "main.publication"
-# The gate's statuses whose values the publish lets through; any other status keeps them out.
-PUBLISHED_STATUSES = ("certified", "exempt")
 # metric_values marks a metric's total (no dimension) with an empty dimension name.
 TOTAL = ""
 
@@ -68,7 +66,12 @@ class Published:
         )
 
     def catalog(self) -> pd.DataFrame:
-        return self.frame(f"select * from {CATALOG} order by owner_team, metric_name")
+        """Every metric with its verdict, and whether the file holds its values: the publish, not
+        the dashboard, decides which verdicts let values through."""
+        return self.frame(
+            f"select *, metric_name in (select metric_name from {VALUES}) as has_values"
+            f" from {CATALOG} order by owner_team, metric_name"
+        )
 
     def publication(self) -> pd.DataFrame:
         return self.frame(f"select * from {PUBLICATION} order by table_name")

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.formatting import format_value, markdown_text, status_badge
-from dashboard.published import PUBLISHED_STATUSES, TOTAL, Published
+from dashboard.published import TOTAL, Published
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def catalog_entry(catalog: pd.DataFrame, metric_name: str) -> dict | None:
 
 
 def is_published(entry: dict) -> bool:
-    return entry.get("gate_status") in PUBLISHED_STATUSES
+    return bool(entry.get("has_values"))
 
 
 def owner_line(entry: dict) -> str:
@@ -101,7 +101,6 @@ def metric(
     metric_name: str,
     period: Period,
     dimension: str = TOTAL,
-    chart: bool = True,
     dimension_values: list[str] | None = None,
 ) -> None:
     """One metric: its latest value in the period, its trend, owner and verdict; or split by one
@@ -138,7 +137,7 @@ def metric(
     else:
         st.markdown(f"**{label}** by {dimension_label(dimension)}")
     st.caption(owner_line(entry))
-    if chart and len(values) > 1:
+    if len(values) > 1:
         if single_series:
             st.line_chart(values, **chart_axes(entry), height=220)
         else:

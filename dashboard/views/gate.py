@@ -11,29 +11,17 @@ from dashboard.formatting import markdown_text, status_badge
 from dashboard.widgets import is_published, owner_line, withheld_notice
 
 LEADING_COLUMNS = ["metric_name", "label", "owner_team", "owner"]
-TRAILING_COLUMNS = [
-    "gate_reason",
-    "gate_failed_expectations",
-    "definition_hash",
-    "gate_exemption_approver",
-    "gate_exemption_expires",
-    "gate_judged_on",
-]
-# The verdict's own figures (role, status, effect size, its interval) under whatever names the
-# gate gives them: the catalog grows these columns and the page shows what it has.
-VERDICT_WORDS = ("role", "status", "effect", "interval", "lower", "upper")
+TRAILING_COLUMNS = ["definition_hash", "has_values"]
+# The verdict (status, role, effect and its interval, evidence counts, reason, exemption) is every
+# `gate_` column the catalog publishes: the gate grows them, the page shows them unasked.
+VERDICT_PREFIX = "gate_"
 
 
 def verdict_columns(catalog: pd.DataFrame) -> list[str]:
-    shown = set(LEADING_COLUMNS + TRAILING_COLUMNS)
-    verdict = [
-        column
-        for column in catalog.columns
-        if column not in shown and any(word in column for word in VERDICT_WORDS)
-    ]
-    present = [column for column in LEADING_COLUMNS if column in catalog]
+    verdict = [column for column in catalog.columns if column.startswith(VERDICT_PREFIX)]
+    leading = [column for column in LEADING_COLUMNS if column in catalog]
     trailing = [column for column in TRAILING_COLUMNS if column in catalog]
-    return present + verdict + trailing
+    return leading + verdict + trailing
 
 
 def filters(catalog: pd.DataFrame) -> pd.DataFrame:

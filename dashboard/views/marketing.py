@@ -148,9 +148,7 @@ def vanity_candidates(catalog: pd.DataFrame) -> None:
     """Marketing metrics that count our own actions, or that the gate did not certify."""
     st.subheader("Vanity candidates and the gate's verdict")
     owned = catalog[catalog["owner_team"] == TEAM]
-    candidate = (owned["subject"] == "us") | ~owned["gate_status"].isin(
-        published.PUBLISHED_STATUSES
-    )
+    candidate = (owned["subject"] == "us") | ~owned["has_values"]
     if "role" in owned:
         candidate |= owned["role"].fillna("").str.contains("vanity")
     candidates = owned[candidate]
