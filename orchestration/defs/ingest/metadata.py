@@ -36,12 +36,16 @@ def load_metadata(result: ExtractLoadResult) -> dict[str, dg.RawMetadataValue]:
         "rows_loaded": sum(f.rows_loaded for f in loaded),
         "rows_quarantined": sum(f.rows_quarantined for f in loaded),
         "rows_skipped_as_known": sum(f.rows_skipped_as_known for f in loaded),
+        "rows_duplicate": sum(f.rows_duplicate for f in loaded),
         "files": dg.MetadataValue.md(
             "\n".join(
-                ["| file | rows | loaded | quarantined | known |", "|---|---|---|---|---|"]
+                [
+                    "| file | rows | loaded | quarantined | known | duplicates |",
+                    "|---|---|---|---|---|---|",
+                ]
                 + [
                     f"| {f.file} | {f.rows_in_file} | {f.rows_loaded} | "
-                    f"{f.rows_quarantined} | {f.rows_skipped_as_known} |"
+                    f"{f.rows_quarantined} | {f.rows_skipped_as_known} | {f.rows_duplicate} |"
                     for f in loaded
                 ]
             )
