@@ -200,6 +200,16 @@ def test_names_used_as_keys_become_stable_opaque_keys(tmp_path):
     assert reps[key_from_name("Jane Doe")] == "Jane Doe"  # the name stays where a name belongs
 
 
+def test_dry_run_flags_names_used_as_keys_without_an_opaque_key(tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    text = (FIXTURES / "salesforce" / "Account_2025-03.csv").read_text()
+    (folder / "Account_x.csv").write_text(text.replace("005A0001", "Jane Doe"))
+    report, checks = check_folder(parse_mapping(mapping_path("salesforce")), folder)
+    assert checks[0].conversion.name_like_keys == {"owner_rep_id": 2}
+    assert "owner_rep_id: 2 values look like names" in render(report, checks)
+
+
 def test_required_vendor_column_missing_refuses_the_file(tmp_path):
     folder = tmp_path / "exports"
     folder.mkdir()

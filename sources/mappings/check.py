@@ -99,6 +99,11 @@ def render(report: FolderReport, checks: list[FileCheck]) -> str:
             lines.append(f"      malformed rows (field count): {file.rows_malformed:,}")
         for (column, value), rows in sorted(file.unmapped.items()):
             lines.append(f"      unmapped value {column} = {value!r}: {rows:,} rows")
+        for column, rows in sorted(file.name_like_keys.items()):
+            lines.append(
+                f"      {column}: {rows:,} values look like names, not ids: declare"
+                " key_from_name: true for an opaque key (the publish refuses names as keys)"
+            )
         if file.missing_columns:
             lines.append(
                 f"      columns not in the file (left empty): {list(file.missing_columns)}"

@@ -47,6 +47,7 @@ class FileReport:
     missing_columns: tuple[str, ...] = ()
     unmapped: Counter = field(default_factory=Counter)  # (column, vendor value) -> rows
     unreadable: Counter = field(default_factory=Counter)  # (column, reason) -> rows
+    name_like_keys: Counter = field(default_factory=Counter)  # key column -> values with spaces
     first_line: dict = field(default_factory=dict)  # (column, reason) -> first vendor line
     error: str | None = None
 
@@ -76,6 +77,9 @@ class _RowConverter:
     def read(self, column: ColumnRule, raw: str) -> str:
         if column.key_from_name:
             return key_from_name(raw)
+        if column.target.endswith("_id") and " " in raw.strip():
+            # Ids have no spaces, names do: the publish refuses a person's name used as a key.
+            self.report.name_like_keys[column.target] += 1
         if column.length:
             return str(len(raw))
         value = raw.strip()
