@@ -135,8 +135,8 @@ def test_unknown_stage_goes_to_other_and_is_reported(tmp_path):
         parse_mapping(mapping_path("salesforce")), FIXTURES / "salesforce"
     )
     opportunities = next(c for c in checks if c.conversion.rule == "opportunities")
-    assert opportunities.conversion.unmapped == {("stage", "Engaging"): 1}
-    assert "unmapped value stage = 'Engaging': 1 rows" in render(report, checks)
+    assert opportunities.conversion.in_other_bucket == {("stage", "Engaging"): 1}
+    assert "stage = 'Engaging' not in the map: 1 rows loaded as other" in render(report, checks)
 
 
 def test_unlisted_value_without_other_bucket_is_quarantined_at_its_vendor_line(tmp_path):

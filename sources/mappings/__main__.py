@@ -68,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{file.vendor_file}: {file.rows_written:,} rows -> {target}")
         for (column, value), rows in sorted(file.unmapped.items()):
             print(f"    unmapped value {column} = {value!r}: {rows:,} rows")
+        for (column, value), rows in sorted(file.in_other_bucket.items()):
+            print(f"    {column} = {value!r} not in the map: {rows:,} rows loaded as other")
         for (column, why), rows in sorted(file.unreadable.items()):
             print(f"    unreadable {column}: {why}: {rows:,} rows (quarantined when loaded)")
     return 1 if any(f.error for f in report.files) else 0

@@ -93,12 +93,16 @@ def render(report: FolderReport, checks: list[FileCheck]) -> str:
             where = f"column {column}: " if column else ""
             lines.append(f"      {where}{reason}: {rows:,} rows (first at vendor line {line})")
         for (column, why), rows in sorted(file.unreadable.items()):
-            line = file.first_line[(column, why)]
-            lines.append(f"      unreadable {column}: {why}: {rows:,} rows (first at line {line})")
+            at = f"first at vendor line {file.first_line[(column, why)]}"
+            lines.append(f"      unreadable {column}: {why}: {rows:,} rows ({at})")
         if file.rows_malformed:
             lines.append(f"      malformed rows (field count): {file.rows_malformed:,}")
         for (column, value), rows in sorted(file.unmapped.items()):
             lines.append(f"      unmapped value {column} = {value!r}: {rows:,} rows")
+        for (column, value), rows in sorted(file.in_other_bucket.items()):
+            lines.append(
+                f"      {column} = {value!r} not in the map: {rows:,} rows loaded as other"
+            )
         for column, rows in sorted(file.name_like_keys.items()):
             lines.append(
                 f"      {column}: {rows:,} values look like names, not ids: declare"

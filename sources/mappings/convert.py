@@ -46,6 +46,7 @@ class FileReport:
     amounts_converted: int = 0
     missing_columns: tuple[str, ...] = ()
     unmapped: Counter = field(default_factory=Counter)  # (column, vendor value) -> rows
+    in_other_bucket: Counter = field(default_factory=Counter)  # unlisted, loaded as `other`
     unreadable: Counter = field(default_factory=Counter)  # (column, reason) -> rows
     name_like_keys: Counter = field(default_factory=Counter)  # key column -> values with spaces
     first_line: dict = field(default_factory=dict)  # (column, reason) -> first vendor line
@@ -86,7 +87,9 @@ class _RowConverter:
         if column.values is not None:
             value, listed = map_value(value, column.values, column.other)
             if not listed:
-                self.report.unmapped[(column.target, raw.strip())] += 1
+                bucketed = column.other is not None
+                counter = self.report.in_other_bucket if bucketed else self.report.unmapped
+                counter[(column.target, raw.strip())] += 1
         if column.divide_by is not None:
             value = divide(value, column.divide_by, column.type in ("integer", "bigint"))
         if column.type == "timestamp":
