@@ -1,6 +1,7 @@
 """Calibration: the gate on simulated companies with planted effects, against its targets.
 
-``make calibrate`` (``python -m expectations.calibration``) generates companies over many seeds
+``make calibrate`` (``python -m expectations.calibration``) first runs the decision rule on exact
+planted effects (``calibration_rules``), then generates companies over many seeds
 from a few scenarios of the demo generator, each with metrics whose link to revenue is known by
 construction, builds only what the gate reads (dbt in this process, one parsed manifest), judges
 them, and prints the confusion table against the issue's targets (docs/revenue_gate.md):
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from expectations.calibration_rules import rule_calibration, rule_table
 from expectations.gate import compute_evidence, gate_settings, judge
 from expectations.history import record_values
 
@@ -181,8 +183,9 @@ def confusion_table(tally: Tally) -> str:
             row
         )
     lines = [
-        "| planted | scenario | metric | seeds | certified | unproven | blocked | target | holds |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| planted | scenario | metric | seeds | certified | unproven | blocked | realized lift"
+        " (median) | target | holds |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for (kind, scenario, metric, story, expected), rows in sorted(groups.items()):
         counts = Counter(r["status"] for r in rows)
@@ -199,13 +202,16 @@ def confusion_table(tally: Tally) -> str:
             modal, modal_n = counts.most_common(1)[0]
             target = f"{expected} on >= 95% of seeds (modal: {modal} {modal_n / n:.0%})"
             holds = counts[expected] / n >= 0.95
+        lifts = sorted(r["lift"] for r in rows if r["lift"] is not None)
+        lift = f"{lifts[len(lifts) // 2]:.2f}" if lifts else "n/a"
         lines.append(
             f"| {kind}: {story} | {scenario} | {metric} | {n} | {counts['certified']} | "
-            f"{counts['unproven']} | {counts['blocked']} | {target} | {'yes' if holds else 'NO'} |"
+            f"{counts['unproven']} | {counts['blocked']} | {lift} | {target} | "
+            f"{'yes' if holds else 'NO'} |"
         )
     same = sum(tally.twin_builds)
     lines.append(
-        f"| two builds of the same files | all | every metric | {len(tally.twin_builds)} | | | | "
+        f"| two builds of the same files | all | every metric | {len(tally.twin_builds)} | | | | | "
         f"identical verdicts and evidence | {'yes' if same == len(tally.twin_builds) else 'NO'} "
         f"({same} of {len(tally.twin_builds)}) |"
     )
@@ -253,8 +259,11 @@ def main() -> None:
         "--twin-seeds", type=int, default=3, help="seeds whose first scenario is built twice"
     )
     parser.add_argument("--root", type=Path, default=Path("/tmp/gate_calibration"))
+    parser.add_argument("--replicates", type=int, default=200, help="per exact planted case")
     args = parser.parse_args()
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    # First the decision rule on exact planted effects (minutes), then whole companies (hours).
+    print(rule_table(rule_calibration(gate_settings(), args.replicates)), flush=True)
     tally = calibrate(args.root, seeds, args.scale, args.twin_seeds)
     print(confusion_table(tally))
 

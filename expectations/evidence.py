@@ -12,6 +12,22 @@ import pandas as pd
 from expectations.semantic_plan import MetricPlan
 from expectations.statistics import compare_proportions, series_link
 
+# Every column an evidence row may carry: the suites need each one present, even when no metric
+# of a run has a value for it (a run where every metric has evidence has no evidence_error).
+EVIDENCE_COLUMNS = (
+    "metric_name", "role", "kind", "entity_type", "direction", "subject", "basis",
+    "evidence_error", "good_n", "good_reached", "other_n", "other_reached", "months",
+    "good_share", "other_share", "effect", "effect_low", "effect_high", "lift", "lift_low",
+    "lift_high", "p_value", "rules_out_meaningful", "earlier_effect", "later_effect",
+    "holds_out_of_sample", "lag_months", "needed", "values_hash", "first_values_hash_same_inputs",
+)  # fmt: skip
+
+
+def evidence_frame(rows: list[dict]) -> pd.DataFrame:
+    """The rows as the suites read them: every column, plain objects, None for missing."""
+    frame = pd.DataFrame(rows).reindex(columns=list(EVIDENCE_COLUMNS))
+    return frame.astype(object).where(frame.notna(), None)
+
 
 def good_side(values: pd.Series, direction: str) -> pd.Series:
     """Better than the median in the declared direction; when nobody is strictly better (most

@@ -25,7 +25,7 @@ import pandas as pd
 import yaml
 
 from expectations.counting import ENTITIES_TABLE, SERIES_TABLE, build_entities, build_series
-from expectations.evidence import metric_evidence
+from expectations.evidence import evidence_frame, metric_evidence
 from expectations.exemptions import EXEMPTIONS, Exemption, active_exemptions
 from expectations.history import record_values, reproducibility, table_exists
 from expectations.semantic_plan import SemanticPlanner
@@ -91,7 +91,7 @@ def compute_evidence(
         row["values_hash"], row["first_values_hash_same_inputs"] = hashes.get(
             row["metric_name"], (None, None)
         )
-    return pd.DataFrame(rows).astype(object).where(lambda frame: frame.notna(), None)
+    return evidence_frame(rows)
 
 
 def expected_metrics(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -171,8 +171,10 @@ def validate_evidence(
                     failed[metric].append(f"{question}: {says} (the check could not run)")
             elif not r.success:
                 unexpected = r.result.get("unexpected_index_list")
-                if unexpected is None:  # a table-level expectation: the gate's own inputs
+                if unexpected is None:  # a table-level failure: nothing may pass on it
                     gate_errors[question].append(f"{says}: {r.result.get('details') or r.result}")
+                    for metric in failed:
+                        failed[metric].append(f"{question}: {says} (the check could not judge)")
                     continue
                 for item in unexpected:
                     failed[item["metric_name"]].append(f"{question}: {says}")

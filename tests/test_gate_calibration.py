@@ -1,8 +1,9 @@
 """A real slice of the calibration harness (``make calibrate`` runs 20 seeds of every scenario).
 
-One seed of two scenarios at scale 0.2, built by dbt in this process from one parsed manifest, the
-first company built twice from the same files: planted nulls are not certified, the booth story
-without follow-up is not certified, and two builds of the same files give identical verdicts.
+The decision rule on 20 replicates of exact planted effects; one seed of two scenarios at scale
+0.2, built by dbt in this process from one parsed manifest, the first company built twice from the
+same files: planted nulls are not certified, the booth story without follow-up is not certified,
+and two builds of the same files give identical verdicts.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import pytest
 
 from expectations.calibration import SCENARIOS, calibrate, confusion_table
+from expectations.calibration_rules import rule_calibration
+from expectations.gate import gate_settings
 
 
 @pytest.fixture(scope="module")
@@ -36,3 +39,12 @@ def test_the_confusion_table_names_every_planted_metric_and_target(tally):
     for row in tally.rows:
         assert f"| {row['metric']} |" in table
     assert "certified <= 5%" in table and "two builds of the same files" in table
+
+
+def test_the_decision_rule_on_exact_planted_effects():
+    tally = rule_calibration(gate_settings(), replicates=20)
+    certified = {case: counts.get("certified", 0) / 20 for case, counts in tally.items()}
+    assert certified["null, 300 vs 3,000 at 5%"] <= 0.1  # 5% target, 20 replicates' noise
+    assert certified["series null"] <= 0.1
+    assert certified["2x on 300 at 10%"] >= 0.9
+    assert certified["series moves bookings"] >= 0.8
