@@ -31,6 +31,7 @@ NOT_RUN = {
     "make demo": "the demo_build fixture runs it, as written, before every command here",
     "make test": "the suite this test is part of",
     "make bench": "a benchmark at scale 1 and 10 (minutes of CPU); it has its own target",
+    "make fuzz": "the loader's long fuzz run; make test runs a slice of it",
     "make clean": "removes data/ and Dagster's state of the folder it runs in",
 }
 SLOW = {"make lint", "make docs"}

@@ -1,9 +1,12 @@
 """Resources shared by every asset. Paths come from environment variables (see ``settings``)."""
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
@@ -11,6 +14,22 @@ from orchestration.defs.dbt.project import dbt_project
 from orchestration.settings import apply_defaults, working_storage_version
 
 apply_defaults()
+
+
+class WarehouseDuckDB(DuckDBResource):
+    """The working warehouse; its connection is closed when a step fails, too.
+
+    DuckDBResource closes only after a clean exit; a failed step's connection lived on, and DuckDB
+    refuses any other connection in the process with other settings (read-only readers) meanwhile.
+    """
+
+    @contextmanager
+    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        connection = super().get_connection().__enter__()
+        try:
+            yield connection
+        finally:
+            connection.close()
 
 
 class ExtractsFolder(dg.ConfigurableResource):
@@ -27,7 +46,7 @@ class ExtractsFolder(dg.ConfigurableResource):
 def resources() -> dg.Definitions:
     return dg.Definitions(
         resources={
-            "warehouse": DuckDBResource(
+            "warehouse": WarehouseDuckDB(
                 database=dg.EnvVar("WAREHOUSE_PATH"),
                 connection_config={"storage_compatibility_version": working_storage_version()},
             ),
