@@ -54,24 +54,33 @@ def _timestamp_parts(value: str) -> str:
     return f"regexp_extract({value}, {_literal(_TIMESTAMP)}, {names})"
 
 
+def value_column(column: Column, table: str | None = None) -> str:
+    """The column holding a column's value as text, blank and null texts as null."""
+    name = quote_ident(f"_value_{column.name}")
+    return f"{table}.{name}" if table else name
+
+
 def parsed_time(column: Column, table: str | None = None) -> str:
-    """The column holding a timestamp column's parsed parts (see :func:`with_parsed_times`)."""
+    """The column holding a timestamp column's parsed parts."""
     name = quote_ident(f"_parsed_{column.name}")
     return f"{table}.{name}" if table else name
 
 
-def with_parsed_times(contract: Contract, relation: str) -> str:
-    """SQL: ``relation`` with each timestamp column's text parsed once, beside it.
+def with_values(contract: Contract, relation: str) -> str:
+    """SQL: ``relation`` (the staged texts) with each column's value and parsed time beside it.
 
-    Every check and cast of a timestamp reads the same parts; parsing them once per value
-    instead of once per use halves the cost of validating timestamps.
+    Every check and cast reads these, so a value's blank test and a timestamp's parsing run once
+    per value instead of once per rule (half the cost of validating a drop).
     """
-    parsed = [
-        f"{_timestamp_parts(f'trim({text_value(c.name, contract)})')} AS {parsed_time(c)}"
+    values = ", ".join(
+        f"{text_value(c.name, contract)} AS {value_column(c)}" for c in contract.columns
+    )
+    parsed = "".join(
+        f", {_timestamp_parts(f'trim({value_column(c)})')} AS {parsed_time(c)}"
         for c in contract.columns
         if c.type == "timestamp"
-    ]
-    return f"(SELECT *, {', '.join(parsed)} FROM {relation})" if parsed else relation
+    )
+    return f"(SELECT *{parsed} FROM (SELECT *, {values} FROM {relation}))"
 
 
 def _local_time(parts: str) -> str:
@@ -137,7 +146,7 @@ def _timestamp_problem(parts: str, zone: str) -> str:
 def problem(column: Column, value: str, zone: str, parsed: str | None = None) -> str:
     """SQL: why the non-null text ``value`` cannot load as ``column``'s type exactly, or null.
 
-    ``parsed``: a timestamp's parts already parsed (:func:`with_parsed_times`), if at hand.
+    ``parsed``: a timestamp's parts already parsed (:func:`with_values`), if at hand.
     """
     trimmed = f"trim({value})"
     bad = quote_literal(f"bad value for type {column.type}")

@@ -20,7 +20,6 @@ from pathlib import Path
 import duckdb
 
 from sources.contracts import Contract
-from sources.exact_values import conversion, parsed_time, text_value, with_parsed_times
 from sources.quarantine import (
     BAD_LINES_TABLE,
     PROBLEMS_TABLE,
@@ -29,8 +28,14 @@ from sources.quarantine import (
     quarantine_problems,
 )
 from sources.readers import REJECTS_TABLE, STAGE_TABLE, LoadError, stage_file
-from sources.record_versions import DUPLICATES_TABLE, KNOWN_TABLE, TYPED_TABLE, sort_versions
-from sources.sql_text import quote_ident
+from sources.record_versions import (
+    CONVERSIONS,
+    DUPLICATES_TABLE,
+    KNOWN_TABLE,
+    TYPED_TABLE,
+    sort_versions,
+)
+from sources.sql_text import quote_ident, quote_literal
 
 __all__ = [
     "ExtractLoadResult",
@@ -311,17 +316,17 @@ def _append_new_records(
         f" SELECT {values}, ?, t._line, ?, ? FROM {new_records}",
         [source_file, sha256, loaded_at],
     ).fetchall()[0]
-    for column in contract.columns:
-        value = text_value(column.name, contract, "s")
-        rule = conversion(column, value, contract.time_zone, parsed_time(column, "s"))
-        if rule == "NULL":
-            continue
+    times = [c for c in contract.columns if c.type == "timestamp"]
+    if times:
+        loaded_value = " ".join(
+            f"WHEN {quote_literal(c.name)} THEN CAST(t.{quote_ident(c.name)} AS VARCHAR)"
+            for c in times
+        )
         con.execute(
-            "INSERT INTO raw_meta.converted_values SELECT ?, ?, ?, s._line, ?,"
-            f" s.{quote_ident(column.name)}, CAST(t.{quote_ident(column.name)} AS VARCHAR),"
-            f" {rule}, ? FROM {new_records}"
-            f" JOIN {with_parsed_times(contract, STAGE_TABLE)} s ON s._line = t._line"
-            f" WHERE {rule} IS NOT NULL",
-            [contract.name, contract.raw_table, source_file, column.name, sha256],
+            "INSERT INTO raw_meta.converted_values SELECT ?, ?, ?, _line, c.column_name,"
+            f" c.raw_value, CASE c.column_name {loaded_value} END, c.conversion, ?"
+            f" FROM (SELECT *, unnest({CONVERSIONS}) AS c FROM {new_records}"
+            f"   WHERE len({CONVERSIONS}) > 0) t",
+            [contract.name, contract.raw_table, source_file, sha256],
         ).fetchall()
     return rows_loaded

@@ -11,7 +11,7 @@ from __future__ import annotations
 import duckdb
 
 from sources.contracts import Column, Contract
-from sources.exact_values import parsed_time, problem, text_value, with_parsed_times
+from sources.exact_values import parsed_time, problem, value_column, with_values
 from sources.sql_text import quote_ident, quote_literal
 from sources.staging import REJECTS_TABLE, STAGE_TABLE
 
@@ -21,7 +21,7 @@ BAD_LINES_TABLE = "_load_bad_lines"
 
 def _column_reasons(column: Column, contract: Contract) -> list[str]:
     """SQL expressions, one per rule, each the reason the column's value breaks it, or null."""
-    value = text_value(column.name, contract)
+    value = value_column(column)
     reasons = []
     if not column.nullable:
         reasons.append(f"CASE WHEN {value} IS NULL THEN 'missing required value' END")
@@ -51,7 +51,7 @@ def find_problems(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
         " SELECT _line AS line, problem.column_name, problem.raw_value, problem.reason FROM ("
         f"   SELECT _line, unnest(list_filter([{', '.join(checks)}],"
         f"     lambda p: p.reason IS NOT NULL)) AS problem"
-        f"   FROM {with_parsed_times(contract, STAGE_TABLE)})"
+        f"   FROM {with_values(contract, STAGE_TABLE)})"
         if checks
         else f"CREATE OR REPLACE TEMP TABLE {PROBLEMS_TABLE} (line BIGINT, column_name VARCHAR,"
         " raw_value VARCHAR, reason VARCHAR)"

@@ -7,7 +7,7 @@ once); copies that differ are conflicts and all go to quarantine. Against the ra
 equal to the stored one is already known (skipped); one that differs from it is a conflict
 reported in quarantine, never dropped silently.
 
-Fills ``_load_typed(_line, <typed columns>)`` with the new records to append,
+Fills ``_load_typed(_line, <typed columns>, _conversions)`` with the new records to append,
 ``_load_duplicates(line)`` and ``_load_known(line)``, and adds conflicts to ``_load_problems``.
 """
 
@@ -16,14 +16,16 @@ from __future__ import annotations
 import duckdb
 
 from sources.contracts import Contract
-from sources.exact_values import parsed_time, text_value, typed, with_parsed_times
+from sources.exact_values import conversion, parsed_time, typed, value_column, with_values
 from sources.quarantine import PROBLEMS_TABLE
 from sources.sql_text import quote_ident, quote_literal
-from sources.staging import REJECTS_TABLE, STAGE_TABLE
+from sources.staging import STAGE_TABLE
 
 TYPED_TABLE = "_load_typed"
 DUPLICATES_TABLE = "_load_duplicates"
 KNOWN_TABLE = "_load_known"
+# The typed table's list of {column_name, raw_value, conversion} of timestamps made UTC.
+CONVERSIONS = "_conversions"
 
 
 def _identity(contract: Contract) -> list[str]:
@@ -53,15 +55,25 @@ def sort_versions(con: duckdb.DuckDBPyConnection, contract: Contract) -> tuple[i
 
 def _type_valid_records(con: duckdb.DuckDBPyConnection, contract: Contract) -> None:
     values = ", ".join(
-        f"{typed(c, text_value(c.name, contract), contract.time_zone, parsed_time(c))}"
-        f" AS {quote_ident(c.name)}"
+        f"{typed(c, value_column(c), contract.time_zone, parsed_time(c))} AS {quote_ident(c.name)}"
         for c in contract.columns
     )
+    # How each timestamp was converted to UTC, with its text, for the lineage of loaded records.
+    conversions = ", ".join(
+        f"{{'column_name': {quote_literal(c.name)}, 'raw_value': {quote_ident(c.name)},"
+        f" 'conversion': {conversion(c, value_column(c), contract.time_zone, parsed_time(c))}}}"
+        for c in contract.columns
+        if c.type == "timestamp"
+    )
+    converted = (
+        f"list_filter([{conversions}], lambda c: c.conversion IS NOT NULL)"
+        if conversions
+        else "[]::STRUCT(column_name VARCHAR, raw_value VARCHAR, conversion VARCHAR)[]"
+    )
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {TYPED_TABLE} AS SELECT _line, {values}"
-        f" FROM {with_parsed_times(contract, STAGE_TABLE)}"
-        f" WHERE _line NOT IN (SELECT line FROM {PROBLEMS_TABLE})"
-        f" AND _line NOT IN (SELECT line FROM {REJECTS_TABLE})"
+        f"CREATE OR REPLACE TEMP TABLE {TYPED_TABLE} AS SELECT _line, {values},"
+        f" {converted} AS {CONVERSIONS} FROM {with_values(contract, STAGE_TABLE)} s"
+        f" ANTI JOIN {PROBLEMS_TABLE} p ON s._line = p.line"
     )
 
 
@@ -87,11 +99,16 @@ def _separate_in_file_copies(con: duckdb.DuckDBPyConnection, contract: Contract)
         f"CREATE OR REPLACE TEMP TABLE {DUPLICATES_TABLE} AS"
         " SELECT _line AS line FROM _load_copies WHERE variants = 1 AND copy > 1"
     )
-    con.execute(
-        f"DELETE FROM {TYPED_TABLE} WHERE _line IN (SELECT _line FROM _load_copies"
-        "   WHERE variants > 1 OR copy > 1); DROP TABLE _load_copies"
-    )
+    _drop_lines(con, "SELECT _line FROM _load_copies WHERE variants > 1 OR copy > 1")
+    con.execute("DROP TABLE _load_copies")
     return con.execute(f"SELECT count(*) FROM {DUPLICATES_TABLE}").fetchall()[0][0]
+
+
+def _drop_lines(con: duckdb.DuckDBPyConnection, lines: str) -> None:
+    """Remove the records of ``lines`` (a query) from the new ones; rarely any, so look first."""
+    (count,) = con.execute(f"SELECT count(*) FROM ({lines})").fetchall()[0]
+    if count:
+        con.execute(f"DELETE FROM {TYPED_TABLE} WHERE _line IN ({lines})")
 
 
 def _separate_stored_records(con: duckdb.DuckDBPyConnection, contract: Contract) -> int:
@@ -114,8 +131,6 @@ def _separate_stored_records(con: duckdb.DuckDBPyConnection, contract: Contract)
         f"CREATE OR REPLACE TEMP TABLE {KNOWN_TABLE} AS"
         " SELECT _line AS line FROM _load_stored WHERE is_equal"
     )
-    con.execute(
-        f"DELETE FROM {TYPED_TABLE} WHERE _line IN (SELECT _line FROM _load_stored);"
-        " DROP TABLE _load_stored"
-    )
+    _drop_lines(con, "SELECT _line FROM _load_stored")
+    con.execute("DROP TABLE _load_stored")
     return con.execute(f"SELECT count(*) FROM {KNOWN_TABLE}").fetchall()[0][0]
