@@ -55,7 +55,8 @@ def test_attributed_totals_reconcile_with_touched_deals(con, model):
     ).fetchone()
     pipeline, revenue, deals = con.execute(
         """
-        select sum(attributed_pipeline), sum(attributed_revenue), count(distinct deal_id)
+        select sum(attributed_pipeline)::double, sum(attributed_revenue)::double,
+            count(distinct deal_id)
         from marts.attribution_touch_credits
         where attribution_model = ?
         """,
