@@ -11,7 +11,8 @@ OWNER_TEAMS = ("marketing", "sales", "service", "finance", "revops")
 UNITS = ("count", "usd", "ratio", "hours", "days", "score")
 DIRECTIONS = ("higher_is_better", "lower_is_better")
 SUBJECTS = ("buyers", "us")
-# The gate's role (docs/revenue_gate.md): linked by definition, money we spend, or judged on evidence.
+# The gate's role (docs/revenue_gate.md): linked by definition, money we spend, or judged
+# on evidence.
 ROLES = ("goal", "input", "driver")
 REVENUE_LINK_ENTITIES = ("contact", "account", "campaign", "deal", "ticket", "subscription", "none")
 GRAINS = ("day", "week", "month", "quarter")
