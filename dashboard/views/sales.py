@@ -99,9 +99,9 @@ def render() -> None:
         st.subheader("Follow-up by team")
         left, right = st.columns(2)
         with left:
-            metric(data, catalog, "lead_follow_up_rate", period, TEAM_DIMENSION)
+            metric(data, catalog, "lead_follow_up_rate", period, TEAM_DIMENSION, teams)
         with right:
-            metric(data, catalog, "leads_never_followed_up", period, TEAM_DIMENSION)
+            metric(data, catalog, "leads_never_followed_up", period, TEAM_DIMENSION, teams)
         pipeline_by_stage(data)
         st.subheader("Sales cycle")
         metric_row(
