@@ -12,12 +12,11 @@ from pathlib import Path
 import duckdb
 import pytest
 from dashboard_server import running_dashboard
+from playwright.sync_api import sync_playwright
 
 from dashboard.formatting import format_value
 from publishing.personal_data import EMAIL_PATTERN, PHONE_PATTERN
 from publishing.spec import load_spec
-
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 PAGES = ["Overview", "Marketing", "Sales", "Service", "Finance", "The gate"]
 # A figure each page headlines: (page, metric).
@@ -71,7 +70,7 @@ def rendered(published, tmp_path_factory) -> dict[str, RenderedPage]:
         pytest.fail("Debian chromium is missing: `make test` installs it")
     screenshots = tmp_path_factory.mktemp("dashboard_screenshots")
     console_errors: list[str] = []
-    with running_dashboard(published) as url, playwright_api.sync_playwright() as playwright:
+    with running_dashboard(published) as url, sync_playwright() as playwright:
         # Root runs the tests here, and chromium refuses its sandbox as root.
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
