@@ -169,7 +169,7 @@ def test_dagster_asset_has_one_check_per_metric_warning_when_not_published(
         assert check.passed == (status in PUBLISHABLE), metric
         assert check.severity == dg.AssetCheckSeverity.WARN
         assert check.metadata["status"].value == status
-    failing = next(c for c in checks.values() if not c.passed and "effect" in c.metadata)
+    failing = next(c for c in checks.values() if not c.passed and "good_n" in c.metadata)
     assert {"effect_low", "effect_high", "good_n", "other_n", "reason"} <= set(failing.metadata)
     blocking = {s.name: s.blocking for s in metric_status.check_specs}
     assert all(blocking[q] for q in QUESTION_CHECKS)
