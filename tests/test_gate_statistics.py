@@ -1,7 +1,8 @@
 """The gate's statistics and its reading of the semantic manifest, on small known inputs.
 
-No warehouse: counts with a known answer (no effect, a 2x effect, the wrong way), series with and
-without a lagged link, and the real semantic manifest for what each metric counts.
+Counts with a known answer (no effect, a 2x effect, the wrong way), series with and without a
+lagged link, and the project's semantic manifest (parsed by the session's build) for what each
+metric counts.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ def test_good_side_follows_the_declared_direction_and_ties():
 
 
 @pytest.fixture(scope="module")
-def plans():
+def plans(demo_build):  # the session's build parsed the project: the manifest exists
     planner = SemanticPlanner(json.loads(MANIFEST.read_text()))
     return {plan.metric: plan for plan in planner.plans()}
 
