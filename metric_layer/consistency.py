@@ -77,13 +77,17 @@ class ColumnComparison:
     rows_compared: int
     rows_different: int
     examples: tuple[str, ...]
+    table_rows: int = 0
 
     @property
     def passed(self) -> bool:
-        return self.rows_compared > 0 and self.rows_different == 0
+        # An empty table is a department not rolled out yet (no data), not a broken comparison.
+        return self.rows_different == 0 and (self.rows_compared > 0 or self.table_rows == 0)
 
     def describe(self) -> str:
         where = f"{self.target}.{self.column} = {self.metric}"
+        if self.table_rows == 0:
+            return f"{where}: no data (the table is empty)"
         if self.rows_compared == 0:
             return f"{where}: no rows to compare (the contract's rows filter selects none)"
         if not self.rows_different:
@@ -194,13 +198,20 @@ def compare_column(
         select
             (select count(*) from compared),
             (select count(*) from different),
+            (select count(*) from {table.target}),
             (select list(cell || ': shows ' || coalesce(cast(shown as varchar), 'null')
                 || ', metric layer ' || coalesce(cast(expected as varchar), 'no value')
                 order by cell)[1:{EXAMPLES}] from different)
     """
-    compared, different, examples = con.execute(sql).fetchall()[0]
+    compared, different, table_rows, examples = con.execute(sql).fetchall()[0]
     return ColumnComparison(
-        table.target, column.column, column.metric, compared, different, tuple(examples or ())
+        table.target,
+        column.column,
+        column.metric,
+        compared,
+        different,
+        tuple(examples or ()),
+        table_rows,
     )
 
 

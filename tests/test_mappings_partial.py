@@ -8,10 +8,15 @@ stay unresolved and are counted in the match rates, never merged into a placehol
 
 from __future__ import annotations
 
+import shutil
+
 import duckdb
 import pytest
 from dbt_cli import run_dbt
 from test_mappings import load_vendor_folder
+
+from metric_layer.consistency import compare_published
+from publishing.spec import load_spec
 
 PARTIAL_COMPANIES = {
     "zendesk": ["+gate_as_of", "+path:models/marts/service"],
@@ -48,3 +53,15 @@ def test_one_department_company_builds_with_an_as_of_time(vendor, tmp_path):
             ).fetchone()
             assert (rule, unmatched) == (("unmatched",), (2, 1))
     assert as_of is not None and as_of == expected
+
+
+def test_a_department_without_data_is_no_data_for_the_published_figures_check(demo_build, tmp_path):
+    """A company without billing publishes an empty marts.mrr: its figures are "no data"."""
+    published = tmp_path / "metrics.duckdb"
+    shutil.copy2(demo_build.published, published)
+    with duckdb.connect(str(published)) as con:
+        con.execute("delete from marts.mrr")
+    comparisons = compare_published(published, demo_build.warehouse, load_spec())
+    empty = [c for c in comparisons if c.target == "marts.mrr"]
+    assert empty and all(c.passed and "no data" in c.describe() for c in empty)
+    assert all(c.passed for c in comparisons)
