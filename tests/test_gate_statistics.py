@@ -8,17 +8,15 @@ metric counts.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from expectations.evidence import good_side
+from expectations.gate import DEFAULT_SEMANTIC_MANIFEST
 from expectations.semantic_plan import SemanticPlanner
 from expectations.statistics import compare_proportions, series_link
-
-MANIFEST = Path(__file__).resolve().parents[1] / "dbt_project" / "target" / "semantic_manifest.json"
 
 
 def test_no_difference_is_not_significant_and_can_rule_out_a_meaningful_link():
@@ -88,7 +86,7 @@ def test_good_side_follows_the_declared_direction_and_ties():
 
 @pytest.fixture(scope="module")
 def plans(demo_build):  # the session's build parsed the project: the manifest exists
-    planner = SemanticPlanner(json.loads(MANIFEST.read_text()))
+    planner = SemanticPlanner(json.loads(DEFAULT_SEMANTIC_MANIFEST.read_text()))
     return {plan.metric: plan for plan in planner.plans()}
 
 
