@@ -98,9 +98,12 @@ def test_incremental_equals_full_refresh(gtm, table):
         con.execute(f"attach '{gtm['full_copy']}' as full_copy (read_only)")
         (rows,) = con.execute(f"select count(*) from {table}").fetchone()
         assert rows > 0
+        # The two warehouses loaded the same files at different times: lineage time differs.
+        columns = [d[0] for d in con.execute(f"select * from {table} limit 0").description]
+        kept = "* exclude (_loaded_at)" if "_loaded_at" in columns else "*"
         for a, b in ((table, f"full_copy.{table}"), (f"full_copy.{table}", table)):
             (extra,) = con.execute(
-                f"select count(*) from (select * from {a} except all select * from {b})"
+                f"select count(*) from (select {kept} from {a} except all select {kept} from {b})"
             ).fetchone()
             assert extra == 0, f"{table}: {extra} rows in {a} not in {b}"
     finally:
