@@ -13,7 +13,7 @@ export PUBLISHED_PATH ?= $(CURDIR)/data/published/metrics.duckdb
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install demo test dev bench lint docs clean dashboard chromium fuzz calibrate
+.PHONY: install demo test dev check-defs bench lint docs clean dashboard chromium fuzz calibrate
 
 # The environment is rebuilt only when the lock file changes. Bytecode is compiled once here:
 # otherwise every process recompiles dagster, dbt and MetricFlow on import (~2 s of CPU each)
@@ -63,6 +63,11 @@ dashboard: install
 	$(BIN)/python -m dashboard --port $(DASHBOARD_PORT)
 
 DEV_PORT ?= 3000
+# Dagster's dg CLI on this project (dg.toml): every definition loads. The repo is not installed as
+# a package, so its root goes on the module path.
+check-defs: install
+	PYTHONPATH=$(CURDIR) $(BIN)/dg check defs
+
 dev: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -m orchestration.definitions --port $(DEV_PORT)
 
