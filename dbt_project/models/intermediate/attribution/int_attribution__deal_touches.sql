@@ -1,8 +1,9 @@
 {{ config(materialized='table') }}
 
 -- One row per deal and eligible touch: a touch of the deal's primary person, or a buyer-initiated
--- touch of anyone at the deal's account, at most `attribution.window_days` before the deal was created and not after it
--- (DECISIONLOG.md, "Attribution"). A sales touch logged against another deal is not eligible.
+-- touch of anyone at the deal's account, at most `attribution.window_days` before the deal was
+-- created and not after it (DECISIONLOG.md, "Attribution"). A sales touch logged against another
+-- deal is not eligible.
 
 {%- set window_days = var('attribution')['window_days'] %}
 
