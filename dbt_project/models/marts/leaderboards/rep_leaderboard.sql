@@ -122,8 +122,13 @@ lead_periods as (
         count(*) as leads_assigned,
         sum(case when leads.is_followed_up then 1 else 0 end) as leads_followed_up,
         {{ median('leads.hours_to_first_sales_touch') }} as median_speed_to_lead_hours,
+        -- Averaged as exact decimals: a mean of floats depends on the order rows arrive in, so
+        -- two builds of the same files would differ in the last digits.
         avg(
-            case when leads.is_followed_up then leads.hours_to_first_sales_touch end
+            case
+                when leads.is_followed_up
+                    then cast(leads.hours_to_first_sales_touch as {{ attribution_type_credit() }})
+            end
         ) as mean_speed_to_lead_hours
     from leads
     cross join grains
