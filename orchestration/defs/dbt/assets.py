@@ -2,7 +2,9 @@
 
 import dagster as dg
 from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
+from dagster_duckdb import DuckDBResource
 
+from orchestration.defs.dbt.metadata import relation_metadata, with_relation_metadata
 from orchestration.defs.dbt.project import dbt_project, prepared_manifest
 from orchestration.defs.dbt.translator import build_translator
 from orchestration.defs.ingest.assets import WRITER_POOL
@@ -16,7 +18,9 @@ MANIFEST = prepared_manifest()
     dagster_dbt_translator=build_translator(MANIFEST),
     pool=WRITER_POOL,
 )
-def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def warehouse_dbt_assets(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource
+):
     # Each invocation gets its own target folder: without the parse the manifest came from, dbt
     # would parse the whole project again in every run.
     partial_parse = MANIFEST.parent / "partial_parse.msgpack"
@@ -24,17 +28,23 @@ def warehouse_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource)
     if partial_parse.exists():
         args += ["--partial-parse-file-path", str(partial_parse)]
     invocation = dbt.cli(args, context=context)
+    # dbt must have finished (DuckDB lets one process write) before the relations are read.
+    events, failure = [], None
     try:
-        # Row counts and column types, read by dagster-dbt once dbt has finished (DuckDB lets one
-        # process write); column lineage would parse every model's SQL again, so it is left out.
-        events = invocation.stream().fetch_row_counts()
-        yield from events.fetch_column_metadata(with_column_lineage=False)
+        events.extend(invocation.stream())
+    except Exception as error:  # a failed test or model: its events still report, then it raises
+        failure = error
     finally:
         release_warehouse(invocation)
+    with warehouse.get_connection() as connection:
+        metadata = relation_metadata(connection, MANIFEST)
+    yield from with_relation_metadata(events, metadata)
+    if failure is not None:
+        raise failure
 
 
 def release_warehouse(invocation: DbtCliInvocation) -> None:
-    """Close the connections dagster-dbt opened in this process to read the metadata.
+    """Close any connection dagster-dbt's dbt adapter opened in this process.
 
     DuckDB keeps a file's database open while any connection to it lives; the next steps open the
     warehouse with their own settings and would be refused ("different configuration").
