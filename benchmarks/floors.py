@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from sources.contracts import load_contracts
+from sources.sql_text import literal_path, quote_ident, quote_literal
 
 FLOOR_DIR = "floor"
 READERS = {
@@ -29,7 +30,7 @@ READERS = {
 
 
 def _sql_list(paths: list[Path]) -> str:
-    return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
+    return "[" + ", ".join(literal_path(p) for p in paths) + "]"
 
 
 def load_floor(workdir: Path) -> tuple[int, float]:
@@ -46,8 +47,9 @@ def load_floor(workdir: Path) -> tuple[int, float]:
             if not files:
                 continue
             reader = READERS[contract.format].format(files=_sql_list(files))
-            con.execute(f'create table "{contract.name}" as select * from {reader}')
-            rows += con.execute(f'select count(*) from "{contract.name}"').fetchall()[0][0]
+            table = quote_ident(contract.name)
+            con.execute(f"create table {table} as select * from {reader}")
+            rows += con.execute(f"select count(*) from {table}").fetchall()[0][0]
     return rows, time.perf_counter() - started
 
 
@@ -70,7 +72,7 @@ def _statement(node: dict, project_dir: Path) -> str:
     relation = node["relation_name"]
     if node["resource_type"] == "seed":
         seed = project_dir / node["original_file_path"]
-        return f"create or replace table {relation} as select * from read_csv('{seed}')"
+        return f"create or replace table {relation} as select * from read_csv({literal_path(seed)})"
     kind = "view" if node["config"]["materialized"] == "view" else "table"
     return f"create or replace {kind} {relation} as {node['compiled_code']}"
 
@@ -86,19 +88,20 @@ def transform_floor(workdir: Path, project_dir: Path) -> tuple[int, float]:
     target.parent.mkdir(exist_ok=True)
     target.unlink(missing_ok=True)
     with duckdb.connect(str(target)) as con:
-        con.execute(f"attach '{source}' as loaded (read_only)")
+        con.execute(f"attach {quote_literal(str(source))} as loaded (read_only)")
         raw = con.execute(
             "select schema_name, table_name from duckdb_tables()"
             " where database_name = 'loaded' and schema_name like 'raw%'"
         ).fetchall()
         for schema, table in raw:
-            con.execute(f'create schema if not exists "{schema}"')
-            con.execute(f'create table "{schema}"."{table}" as from loaded."{schema}"."{table}"')
+            name = f"{quote_ident(schema)}.{quote_ident(table)}"
+            con.execute(f"create schema if not exists {quote_ident(schema)}")
+            con.execute(f"create table {name} as from loaded.{name}")
         con.execute("detach loaded")
         models = _models_in_build_order(manifest)
         started = time.perf_counter()
         for schema in sorted({node["schema"] for node in models}):
-            con.execute(f'create schema if not exists "{schema}"')
+            con.execute(f"create schema if not exists {quote_ident(schema)}")
         for node in models:
             con.execute(_statement(node, project_dir))
         seconds = time.perf_counter() - started
@@ -106,6 +109,7 @@ def transform_floor(workdir: Path, project_dir: Path) -> tuple[int, float]:
             "select schema_name, table_name from duckdb_tables() where schema_name not like 'raw%'"
         ).fetchall()
         rows = sum(
-            con.execute(f'select count(*) from "{s}"."{t}"').fetchall()[0][0] for s, t in tables
+            con.execute(f"select count(*) from {quote_ident(s)}.{quote_ident(t)}").fetchall()[0][0]
+            for s, t in tables
         )
     return rows, seconds

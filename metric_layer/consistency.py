@@ -30,6 +30,7 @@ import duckdb
 from metric_layer.values import NO_VALUE, SCHEMA, TABLE, TOTAL
 from publishing.errors import SpecError
 from publishing.spec import IDENTIFIER, PublicationSpec
+from sources.sql_text import quote_literal
 
 WORKING = "working_warehouse"
 BLOCK_KEYS = {
@@ -147,19 +148,15 @@ def _tolerance(column_type: str) -> float:
     return 0.5 * 10 ** -int(scale.group(1)) if scale else 0.0
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def compare_column(
     con: duckdb.DuckDBPyConnection, table: MetricTable, column: MetricColumn, values: str
 ) -> ColumnComparison:
     """One marked column against the metric layer's rows in ``values`` (a qualified table)."""
-    grain = table.grain_column or _quote(str(table.grain))
+    grain = table.grain_column or quote_literal(str(table.grain))
     dimension_value = (
-        f"coalesce(cast(published.{table.dimension_column} as varchar), {_quote(NO_VALUE)})"
+        f"coalesce(cast(published.{table.dimension_column} as varchar), {quote_literal(NO_VALUE)})"
         if table.dimension_column
-        else _quote(TOTAL)
+        else quote_literal(TOTAL)
     )
     expected = (
         f"coalesce(metric.value, {float(column.absent)})"
@@ -181,10 +178,10 @@ def compare_column(
                 {expected} as expected
             from {table.target} as published
             left join {values} as metric
-                on metric.metric_name = {_quote(column.metric)}
+                on metric.metric_name = {quote_literal(column.metric)}
                 and metric.grain = {grain}
                 and metric.period_start = published.{table.period_column}
-                and metric.dimension_name = {_quote(table.dimension)}
+                and metric.dimension_name = {quote_literal(table.dimension)}
                 and metric.dimension_value = {dimension_value}
             where {table.rows or "true"}
         ),

@@ -16,6 +16,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from sources.sql_text import quote_ident
+
 ROW_COUNT = "dagster/row_count"
 COLUMN_SCHEMA = "dagster/column_schema"
 
@@ -50,7 +52,8 @@ def relation_metadata(
         facts = {COLUMN_SCHEMA: dg.MetadataValue.table_schema(dg.TableSchema(table_columns))}
         if relation in tables:
             schema, table = relation
-            counted = connection.execute(f'select count(*) from "{schema}"."{table}"').fetchall()
+            name = f"{quote_ident(schema)}.{quote_ident(table)}"
+            counted = connection.execute(f"select count(*) from {name}").fetchall()
             facts[ROW_COUNT] = dg.MetadataValue.int(counted[0][0])
         metadata[relations[relation]] = facts
     return metadata
