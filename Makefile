@@ -13,7 +13,7 @@ export PUBLISHED_PATH ?= $(CURDIR)/data/published/metrics.duckdb
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install demo test dev check-defs bench lint docs clean dashboard chromium fuzz calibrate
+.PHONY: install demo test dev check-defs bench lint docs clean dashboard chromium fuzz calibrate crash
 
 # The environment is rebuilt only when the lock file changes. Bytecode is compiled once here:
 # otherwise every process recompiles dagster, dbt and MetricFlow on import (~2 s of CPU each)
@@ -55,6 +55,11 @@ test: install $(OLD_DUCKDB_VENV)/.installed chromium
 LOAD_FUZZ_SEEDS ?= 500
 fuzz: install
 	LOAD_FUZZ_SEEDS=$(LOAD_FUZZ_SEEDS) $(BIN)/pytest tests/test_load_fuzz.py -q
+
+# Crash safety at every kill point of tests/test_crash_safety.py (make test runs a slice): each
+# kills a real build with SIGKILL in one phase, then lets the next build run to the end.
+crash: install
+	CRASH_KILL_POINTS=all $(BIN)/pytest tests/test_crash_safety.py -q
 
 # The shared dashboard on the published file (PUBLISHED_PATH) that `make demo` built; offline.
 DASHBOARD_PORT ?= 8501

@@ -13,6 +13,7 @@ import duckdb
 
 from expectations.summary import verdict_summary
 from orchestration.definitions import defs
+from orchestration.defs.ingest.partitions import register_drops
 from orchestration.defs.jobs import build_warehouse
 from orchestration.progress import StepHeartbeat
 from orchestration.settings import apply_defaults
@@ -106,6 +107,8 @@ def published_summary(published_path: str) -> str:
 def main() -> int:
     apply_defaults()
     with dg.DagsterInstance.get() as instance:
+        # The drops become the ingest assets' partitions in the UI (`make dev`), for backfills.
+        register_drops(instance, Path(os.environ["EXTRACTS_DIR"]))
         result = build(instance)
     not_passed = checks_not_passed(result)
     print(summary(os.environ["WAREHOUSE_PATH"]))

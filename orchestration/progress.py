@@ -3,7 +3,8 @@
 Dagster logs when a step starts and ends; MetricFlow's compile and the gate's suites run for tens of
 seconds in between without a word. The heartbeat reads the run's step events from the instance
 (another thread may read the event log while the run writes it) and prints a line while a step
-runs longer than ``every`` seconds.
+runs longer than ``every`` seconds. It also says when each step starts (Dagster logs that at DEBUG
+only), so a reader, or the crash tests' harness, can tell which phase a run has reached.
 """
 
 from __future__ import annotations
@@ -36,11 +37,16 @@ def running_steps(instance: dg.DagsterInstance, run_id: str) -> dict[str, float]
     return started
 
 
+# How often the run's step events are read: a step start is told within this many seconds.
+POLL_SECONDS = 1.0
+
+
 class StepHeartbeat:
     def __init__(
         self, instance: dg.DagsterInstance, run_id: str, every: float = 15, out: TextIO = sys.stdout
     ):
         self._instance, self._run_id, self._every, self._out = instance, run_id, every, out
+        self._told: dict[str, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, name="step-heartbeat", daemon=True)
 
@@ -53,9 +59,15 @@ class StepHeartbeat:
         self._thread.join()
 
     def _beat(self) -> None:
-        while not self._stop.wait(self._every):
+        while not self._stop.wait(POLL_SECONDS):
             now = time.time()
             for step, started in running_steps(self._instance, self._run_id).items():
-                if now - started >= self._every:
+                told = self._told.get(step)
+                if told is None or told < started:
+                    print(f"  ... {step} started", file=self._out)
+                elif now - told >= self._every:
                     print(f"  ... {step} still running ({now - started:.0f} s)", file=self._out)
-                    self._out.flush()
+                else:
+                    continue
+                self._told[step] = now
+                self._out.flush()

@@ -12,7 +12,7 @@ that cannot be trusted as a whole raises :class:`LoadError` and changes nothing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from sources.contracts import Contract
+from sources.drops import drop_date
 from sources.quarantine import (
     BAD_LINES_TABLE,
     PROBLEMS_TABLE,
@@ -175,8 +176,10 @@ def load_extract(
     extracts_dir: Path,
     *,
     raise_on_failure: bool = True,
+    drops: Collection[str] | None = None,
 ) -> ExtractLoadResult:
-    """Load every not yet loaded file of ``contract``, in name order, one transaction per file.
+    """Load every not yet loaded file of ``contract``, in name order, one transaction per file;
+    with ``drops`` (ISO dates), only the files of those drops (:mod:`sources.drops`).
 
     A file that fails does not stop the files after it: they are loaded, then the first failure
     is raised (the others are listed in its notes), unless ``raise_on_failure`` is false, in
@@ -185,7 +188,11 @@ def load_extract(
     extracts_dir = Path(extracts_dir)
     inside = extracts_dir.resolve()
     paths = sorted(
-        (p for p in extracts_dir.glob(contract.file_pattern) if p.is_file()),
+        (
+            p
+            for p in extracts_dir.glob(contract.file_pattern)
+            if p.is_file() and (drops is None or drop_date(p) in drops)
+        ),
         key=lambda p: p.as_posix(),
     )
     results, failures = [], []

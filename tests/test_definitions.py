@@ -14,6 +14,7 @@ from dagster_dbt import DbtProject
 from orchestration.definitions import defs as load_definitions
 from orchestration.defs.dbt.project import dbt_project, manifest_is_stale
 from orchestration.defs.ingest.assets import raw_asset_key
+from orchestration.defs.ingest.partitions import EXTRACT_DROPS
 from orchestration.defs.publish.assets import PUBLISHED_METRICS
 from orchestration.defs.resources import ExtractsFolder
 from orchestration.defs.sensors import FAILURE_TAG_PREFIX, new_extract_files, record_run_failure
@@ -99,18 +100,26 @@ def test_ingest_job_loads_extracts_only_with_retries_for_passing_failures(defs):
     assert job.asset_layer.selected_asset_keys == ingest_keys
     for key in ingest_keys:
         assert defs.resolve_assets_def(key).op.retry_policy.max_retries >= 1
+        assert defs.resolve_assets_def(key).partitions_def == EXTRACT_DROPS
 
 
-def test_sensor_requests_a_run_for_new_files_once(tmp_path: Path):
+def test_sensor_requests_a_run_for_new_files_once_and_registers_their_drops(tmp_path: Path):
     drop = tmp_path / "crm" / "deals"
     drop.mkdir(parents=True)
     (drop / "2025-11-03.csv").write_text("deal_id\n")
     resources = {"extracts": ExtractsFolder(directory=str(tmp_path))}
-    with dg.build_sensor_context(resources=resources) as context:
-        assert isinstance(new_extract_files(context), dg.RunRequest)
+    with dg.instance_for_test() as instance:
+        context = dg.build_sensor_context(instance=instance, resources=resources)
+        first = new_extract_files(context)
+        assert len(first.run_requests) == 1
+        # The sensor adds the drop dates as ingest partitions; Dagster applies the request.
+        assert [r.partition_keys for r in first.dynamic_partitions_requests] == [["2025-11-03"]]
+        instance.add_dynamic_partitions(EXTRACT_DROPS.name, ["2025-11-03"])
         assert isinstance(new_extract_files(context), dg.SkipReason)
         (drop / "2025-11-10.csv").write_text("deal_id\n")
-        assert isinstance(new_extract_files(context), dg.RunRequest)
+        second = new_extract_files(context)
+        assert len(second.run_requests) == 1
+        assert [r.partition_keys for r in second.dynamic_partitions_requests] == [["2025-11-10"]]
 
 
 @dg.op

@@ -21,6 +21,7 @@ import dagster as dg
 import duckdb
 import pytest
 from dagster_duckdb import DuckDBResource
+from published_files import published_contents
 
 from expectations.verdicts import PUBLISHABLE
 from orchestration.definitions import defs as load_definitions
@@ -335,20 +336,6 @@ def test_a_refused_publish_keeps_the_previous_file(env, first_build):
     # Once the source agrees with the contract again, the next publish goes through.
     assert dg.materialize([metrics_duckdb], resources=resources).success
     assert publication(published)[0] != before_version
-
-
-def published_contents(published: Path) -> dict[str, list[tuple]]:
-    """Every published table's rows in a fixed order, but main.publication (versions, times)."""
-    with duckdb.connect(str(published), read_only=True) as connection:
-        tables = connection.execute(
-            "select schema_name, table_name from duckdb_tables() where schema_name <> 'main'"
-        ).fetchall()
-        return {
-            f"{schema}.{name}": connection.execute(
-                f'select * from "{schema}"."{name}" order by all'
-            ).fetchall()
-            for schema, name in tables
-        }
 
 
 def test_two_builds_of_the_same_files_publish_identical_contents(env, folder, demo_build):

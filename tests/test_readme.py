@@ -34,6 +34,7 @@ NOT_RUN = {
     "make bench": "a benchmark at scale 1 and 10 (minutes of CPU); it has its own target",
     "make fuzz": "the loader's long fuzz run; make test runs a slice of it",
     "make calibrate": "the gate's calibration over 20 seeds (hours of CPU); make test runs a slice",
+    "make crash": "kills a build at every phase, minutes each; make test runs a slice",
     "make clean": "removes data/ and Dagster's state of the folder it runs in",
 }
 SLOW = {"make lint", "make docs"}

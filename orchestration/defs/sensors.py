@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.defs.ingest.partitions import EXTRACT_DROPS, drops_in
 from orchestration.defs.jobs import build_warehouse
 from orchestration.defs.resources import ExtractsFolder
 from sources.contracts import load_contracts
@@ -21,7 +22,8 @@ def newest_extract_files(folder: Path, after_mtime_ns: int) -> list[Path]:
     job=build_warehouse,
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.STOPPED,
-    description="Runs build_warehouse when a new extract file appears; the load skips known files.",
+    description="Runs build_warehouse when a new extract file appears (the load skips known "
+    "files) and adds its drop date to the ingest assets' partitions, for backfills.",
 )
 def new_extract_files(context: dg.SensorEvaluationContext, extracts: ExtractsFolder):
     after = int(context.cursor or 0)
@@ -30,9 +32,15 @@ def new_extract_files(context: dg.SensorEvaluationContext, extracts: ExtractsFol
         return dg.SkipReason(f"no new extract files in {extracts.path}")
     newest = max(p.stat().st_mtime_ns for p in new_files)
     context.update_cursor(str(newest))
-    return dg.RunRequest(
-        run_key=f"extracts-{newest}",
-        tags={"new_files": str(len(new_files))},
+    known = set(context.instance.get_dynamic_partitions(EXTRACT_DROPS.name))
+    new_drops = [date for date in drops_in(extracts.path) if date not in known]
+    return dg.SensorResult(
+        run_requests=[
+            dg.RunRequest(run_key=f"extracts-{newest}", tags={"new_files": str(len(new_files))})
+        ],
+        dynamic_partitions_requests=[EXTRACT_DROPS.build_add_request(new_drops)]
+        if new_drops
+        else [],
     )
 
 
