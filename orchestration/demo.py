@@ -15,6 +15,7 @@ from expectations.summary import verdict_summary
 from orchestration.definitions import defs
 from orchestration.defs.ingest.partitions import register_drops
 from orchestration.defs.jobs import build_warehouse
+from orchestration.killed_runs import LAUNCHED_BY, sole_build
 from orchestration.progress import StepHeartbeat
 from orchestration.settings import apply_defaults
 
@@ -26,6 +27,7 @@ def build(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
         return job.execute_in_process(
             instance=instance,
             run_id=run_id,
+            tags=LAUNCHED_BY,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
@@ -106,7 +108,12 @@ def published_summary(published_path: str) -> str:
 
 def main() -> int:
     apply_defaults()
-    with dg.DagsterInstance.get() as instance:
+    with (
+        dg.DagsterInstance.get() as instance,
+        sole_build(instance, Path(os.environ["DAGSTER_HOME"])) as ended,
+    ):
+        for run_id in ended:
+            print(f"Run {run_id} was killed before it ended: marked failed, its pool slot freed.")
         # The drops become the ingest assets' partitions in the UI (`make dev`), for backfills.
         register_drops(instance, Path(os.environ["EXTRACTS_DIR"]))
         result = build(instance)

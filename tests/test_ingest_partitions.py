@@ -9,10 +9,12 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from conftest import TEST_SCALE
 
 from orchestration.defs.ingest.assets import ingest_assets
 from orchestration.defs.ingest.partitions import EXTRACT_DROPS, register_drops
 from orchestration.defs.resources import resources
+from sources.demo import generate
 from sources.drops import drop_date, drop_dates
 
 # Three extracts of three departments keep the test quick; every ingest asset is built alike.
@@ -32,9 +34,16 @@ def test_drop_date_is_the_first_calendar_date_in_a_file_name():
 
 
 @pytest.fixture
-def warehouse(tmp_path, demo_build, monkeypatch) -> Path:
-    path = tmp_path / "warehouse.duckdb"
-    monkeypatch.setenv("EXTRACTS_DIR", str(demo_build.extracts))
+def extracts(tmp_path) -> Path:
+    """The demo company's drops (generating them takes seconds; nothing is built here)."""
+    generate(tmp_path / "extracts", scale=TEST_SCALE, seed=42)
+    return tmp_path / "extracts"
+
+
+@pytest.fixture
+def warehouse(tmp_path, extracts, monkeypatch) -> Path:
+    path = tmp_path / "warehouse" / "warehouse.duckdb"
+    monkeypatch.setenv("EXTRACTS_DIR", str(extracts))
     monkeypatch.setenv("WAREHOUSE_PATH", str(path))
     return path
 
@@ -81,12 +90,12 @@ def loaded_drops(warehouse: Path) -> dict[str, set[str]]:
 
 
 def test_a_backfill_loads_its_range_of_drops_once_and_reports_a_resent_conflict(
-    demo_build, warehouse
+    extracts, warehouse
 ):
     instance = dg.DagsterInstance.ephemeral()
-    drops = register_drops(instance, demo_build.extracts)
-    assert drops == drop_dates(p for p in demo_build.extracts.rglob("*") if p.is_file())
-    assert register_drops(instance, demo_build.extracts) == []
+    drops = register_drops(instance, extracts)
+    assert drops == drop_dates(p for p in extracts.rglob("*") if p.is_file())
+    assert register_drops(instance, extracts) == []
     assert instance.get_dynamic_partitions(EXTRACT_DROPS.name) == drops
     first, last = drops[1], drops[3]
     in_range = {d for d in drops if first <= d <= last}
@@ -107,11 +116,11 @@ def test_a_backfill_loads_its_range_of_drops_once_and_reports_a_resent_conflict(
     assert raw_rows(warehouse) == once, "re-running a backfill changed the raw tables"
 
     # The CRM re-sends one deal of a drop in the range with the same version and a new amount.
-    deals = sorted((demo_build.extracts / "crm" / "deals").glob(f"{last}.*"))[0]
+    deals = sorted((extracts / "crm" / "deals").glob(f"{last}.*"))[0]
     with deals.open(newline="") as file:
         header, record = list(csv.reader(file))[:2]
     record[header.index("amount")] = "1.00"
-    resent = warehouse.parent / "extracts"
+    resent = warehouse.parent.parent / "resent"
     (resent / "crm" / "deals").mkdir(parents=True)
     with (resent / "crm" / "deals" / f"{last}-resent.csv").open("w", newline="") as file:
         csv.writer(file).writerows([header, record])
@@ -128,6 +137,6 @@ def test_a_backfill_loads_its_range_of_drops_once_and_reports_a_resent_conflict(
 
     # An unpartitioned run (make demo, the sensor, the nightly build) loads every drop left.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("EXTRACTS_DIR", str(demo_build.extracts))
+        patch.setenv("EXTRACTS_DIR", str(extracts))
         assert dg.materialize(ASSETS, instance=instance, resources=resources().resources).success
     assert set().union(*loaded_drops(warehouse).values()) == set(drops)
