@@ -38,11 +38,38 @@ def verdict_summary(warehouse_path: str | Path) -> str:
     return format_summary(rows)
 
 
+SUMMARY_PAGE = "revenue_link_gate.html"
+
+
+def summary_page(docs_index: Path) -> Path:
+    return docs_index.parent / SUMMARY_PAGE
+
+
+def latest_validation_pages(docs_dir: Path) -> dict[str, Path]:
+    """Each suite's newest validation result page (GX writes validations/<suite>/<run>/<time>/)."""
+    pages: dict[str, Path] = {}
+    for page in sorted((docs_dir / "validations").glob("*/*/*/*.html")):
+        pages[page.relative_to(docs_dir).parts[1]] = page
+    return pages
+
+
 def write_summary_page(docs_index: Path, statuses: list[tuple[str, str, str]]) -> None:
-    """The same text as a page beside the Data Docs index."""
-    docs_index.parent.mkdir(parents=True, exist_ok=True)
-    (docs_index.parent / "revenue_link_gate.html").write_text(
-        "<html><head><title>Revenue-link gate</title></head><body><h1>Revenue-link gate"
-        f"</h1><pre>{html.escape(format_summary(statuses))}</pre><p><a href='index.html'>"
-        "Validation results</a></p></body></html>"
+    """The same text as a page beside the Data Docs index, with each suite's latest results.
+
+    GX's own index fills its tables with scripts from CDNs, so offline it is empty; its
+    validation result pages are plain HTML and readable without them, so this page links those.
+    """
+    docs_dir = docs_index.parent
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    links = "".join(
+        f"<li><a href='{html.escape(page.relative_to(docs_dir).as_posix())}'>"
+        f"{html.escape(suite)}</a></li>"
+        for suite, page in latest_validation_pages(docs_dir).items()
+    )
+    summary_page(docs_index).write_text(
+        "<html><head><meta charset='utf-8'><title>Revenue-link gate</title></head><body>"
+        f"<h1>Revenue-link gate</h1><pre>{html.escape(format_summary(statuses))}</pre>"
+        f"<h2>Validation results of the latest run, by suite</h2><ul>{links}</ul>"
+        "<p><a href='index.html'>Great Expectations Data Docs</a> (needs internet for its "
+        "styles and index)</p></body></html>"
     )

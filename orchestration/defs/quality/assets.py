@@ -18,7 +18,7 @@ from dagster_duckdb import DuckDBResource
 
 from expectations.gate import GateRun, run_gate_on
 from expectations.suites import QUESTIONS
-from expectations.summary import format_summary
+from expectations.summary import format_summary, summary_page
 from expectations.verdicts import PUBLISHABLE, MetricStatus
 from orchestration.defs.ingest.assets import WRITER_POOL
 from orchestration.defs.metrics.assets import METRIC_VALUES_KEY, semantic_manifest_path
@@ -171,7 +171,8 @@ def metric_status(
             **{f"{k}_metrics": v for k, v in counts.items()},
             "verdicts": dg.MetadataValue.md("```\n" + _lines(run.statuses) + "\n```"),
             "not_published": [s.metric_name for s in run.statuses if s.status not in PUBLISHABLE],
-            "data_docs": dg.MetadataValue.path(str(run.docs_index)),
+            # The gate's own page: verdicts and each suite's results, readable offline.
+            "data_docs": dg.MetadataValue.path(str(summary_page(run.docs_index))),
             **run.seconds,
         },
         check_results=[
