@@ -45,18 +45,18 @@ class KillPoint:
         return any(published.parent.glob(self.published_glob))
 
 
-# One or more points in each phase of a build (load, dbt, metric values, gate, publish); the
-# step names are the Dagster step keys the progress output prints when a step starts.
+# Points in each phase of a build (load, dbt, metric values, gate, publish), one per phase first;
+# the step names are the Dagster step keys the progress output prints when a step starts.
+DBT_KILL = KillPoint("dbt, building an incremental model", line=r"START sql incremental model")
+PUBLISH_KILL = KillPoint("publish, new file half written", published_glob="*.building-*")
 KILL_POINTS = (
     KillPoint("load, after a new file was committed", line=r": [1-9]\d* loaded, "),
-    KillPoint("dbt, building an incremental model", line=r"START sql incremental model"),
-    KillPoint("dbt, testing models", line=r"\d+ of \d+ START test (?!source_)"),
+    DBT_KILL,
     KillPoint("metric values", line=r"metric_layer__metric_values started"),
     KillPoint("gate", line=r"gate__metric_status started"),
-    KillPoint("publish, new file half written", published_glob="*.building-*"),
+    PUBLISH_KILL,
+    KillPoint("dbt, testing models", line=r"\d+ of \d+ START test (?!source_)"),
 )
-DBT_KILL = KILL_POINTS[1]
-PUBLISH_KILL = KILL_POINTS[-1]
 
 
 @dataclass(frozen=True)
