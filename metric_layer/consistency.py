@@ -1,9 +1,10 @@
 """Published figures equal the metric layer.
 
 Every column that the BI contract (``publishing/publication.yml``) marks as a metric, in a table's
-``metrics:`` block, is compared row by row with ``metric_layer.metric_values`` for the same metric,
-grain, period and dimension. A table may not show its own version of a metric: when a mart and
-the metric layer disagree, this check names the column, the metric and the rows.
+``metrics:`` block (or list of blocks), is compared row by row with ``metric_layer.metric_values``
+for the same metric, grain, period and dimension. A table may not show its own version of a
+metric: when a mart and the metric layer disagree, this check names the column, the metric and
+the rows. (Every other numeric column is declared ``not_metrics:`` with a reason: publishing.spec.)
 
 A ``metrics:`` block::
 
@@ -13,9 +14,16 @@ A ``metrics:`` block::
       dimension: rep                   # metric_values.dimension_name; omitted for the total
       dimension_column: rep_id         # the column holding the dimension's value
       rows: is_default_attribution_model   # optional: which rows are metric figures
+      aggregate: true                  # optional: rows are finer than the dimension (see below)
       columns:
         win_rate: win_rate                           # column: metric
         bookings_amount: {metric: bookings, absent: 0}  # 0 where the metric layer has no row
+        minutes_avg: {metric: hours, factor: 60, weight: ticket_count}
+
+``aggregate: true`` is for a table whose rows split a dimension value further (tickets by agent
+and priority against the metric by agent): its rows are summed per period and dimension value
+before they are compared, a column with ``weight:`` averaged with that column as weights (the
+mean of cells' means). ``factor:`` is the column's unit in the metric's (60: minutes of hours).
 """
 
 from __future__ import annotations
@@ -40,8 +48,10 @@ BLOCK_KEYS = {
     "dimension",
     "dimension_column",
     "rows",
+    "aggregate",
     "columns",
 }
+MARK_KEYS = {"metric", "absent", "factor", "weight"}
 DECIMAL_SCALE = re.compile(r"^DECIMAL\(\d+,(\d+)\)$")
 # Floats are compared to a millionth plus a billionth of the value: the metric layer sums exact
 # decimals, a mart may divide them in another order.
@@ -56,6 +66,8 @@ class MetricColumn:
     metric: str
     absent: float | None  # what the table shows where the metric layer has no row
     tolerance: float  # half a unit of the column's last decimal place; floats: see above
+    factor: float = 1.0  # the column shows the metric times this (60: minutes of an hours metric)
+    weight: str | None = None  # aggregated as the mean weighted by this column, not as a sum
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,7 @@ class MetricTable:
     dimension_column: str | None
     rows: str | None
     columns: tuple[MetricColumn, ...]
+    aggregate: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,7 +114,11 @@ class ColumnComparison:
 
 def metric_tables(spec: PublicationSpec) -> list[MetricTable]:
     """The ``metrics:`` blocks of the spec, validated against each table's columns."""
-    return [_parse_block(t.target, t.metrics, t.columns) for t in spec.tables if t.metrics]
+    return [
+        _parse_block(table.target, block, table.columns)
+        for table in spec.tables
+        for block in table.metrics
+    ]
 
 
 def _parse_block(target: str, raw: dict[str, Any], columns: dict[str, str]) -> MetricTable:
@@ -124,10 +141,20 @@ def _parse_block(target: str, raw: dict[str, Any], columns: dict[str, str]) -> M
             raise SpecError(f"{where}.columns: {column!r} is not a column of the table")
         mark = mark if isinstance(mark, dict) else {"metric": mark}
         metric = str(mark.get("metric") or "")
-        if not IDENTIFIER.match(metric):
-            raise SpecError(f"{where}.columns.{column}: {metric!r} is not a metric name")
+        if not IDENTIFIER.match(metric) or set(mark) - MARK_KEYS:
+            raise SpecError(f"{where}.columns.{column}: give a metric name and only {MARK_KEYS}")
+        weight = mark.get("weight")
+        if weight is not None and (weight not in columns or not raw.get("aggregate")):
+            raise SpecError(f"{where}.columns.{column}: a weight is a column of an aggregate block")
         metric_columns.append(
-            MetricColumn(column, metric, mark.get("absent"), _tolerance(columns[column]))
+            MetricColumn(
+                column,
+                metric,
+                mark.get("absent"),
+                _tolerance(columns[column]),
+                float(mark.get("factor", 1)),
+                weight,
+            )
         )
     if not metric_columns:
         raise SpecError(f"{where}: 'columns' must mark at least one column")
@@ -140,6 +167,7 @@ def _parse_block(target: str, raw: dict[str, Any], columns: dict[str, str]) -> M
         dimension_column=raw.get("dimension_column"),
         rows=raw.get("rows"),
         columns=tuple(metric_columns),
+        aggregate=bool(raw.get("aggregate")),
     )
 
 
@@ -154,7 +182,7 @@ def compare_column(
     """One marked column against the metric layer's rows in ``values`` (a qualified table)."""
     grain = table.grain_column or quote_literal(str(table.grain))
     dimension_value = (
-        f"coalesce(cast(published.{table.dimension_column} as varchar), {quote_literal(NO_VALUE)})"
+        f"coalesce(cast({table.dimension_column} as varchar), {quote_literal(NO_VALUE)})"
         if table.dimension_column
         else quote_literal(TOTAL)
     )
@@ -163,30 +191,43 @@ def compare_column(
         if column.absent is not None
         else "metric.value"
     )
-    shown = f"cast(published.{column.column} as double)"
+    shown, cells = _shown(table, column)
+    # Each cell is rounded on its own: a sum of cells may be off by each one's half unit. The
+    # metric's own exact decimals (six places) are rounded too, in the column's unit x factor.
     allowed = (
-        f"{column.tolerance}"
-        if column.tolerance
-        else f"{FLOAT_TOLERANCE_ABSOLUTE} + {FLOAT_TOLERANCE_RELATIVE} * abs(expected)"
+        f"{column.tolerance} * {'1' if column.weight else 'published.cells'}"
+        f" + {FLOAT_TOLERANCE_ABSOLUTE * column.factor}"
+        f" + {FLOAT_TOLERANCE_RELATIVE} * abs(expected)"
     )
     sql = f"""
-        with compared as (
+        with published as (
             select
-                cast(published.{table.period_column} as varchar)
-                    || ' ' || {grain} || ' ' || {dimension_value} as cell,
+                {table.period_column} as period_start,
+                {grain} as grain,
+                {dimension_value} as dimension_value,
                 {shown} as shown,
-                {expected} as expected
-            from {table.target} as published
+                {cells} as cells
+            from {table.target}
+            where {table.rows or "true"}
+            {"group by all" if table.aggregate else ""}
+        ),
+        compared as (
+            select
+                cast(published.period_start as varchar)
+                    || ' ' || published.grain || ' ' || published.dimension_value as cell,
+                published.shown,
+                {expected} * {column.factor} as expected,
+                published.cells
+            from published
             left join {values} as metric
                 on metric.metric_name = {quote_literal(column.metric)}
-                and metric.grain = {grain}
-                and metric.period_start = published.{table.period_column}
+                and metric.grain = published.grain
+                and metric.period_start = published.period_start
                 and metric.dimension_name = {quote_literal(table.dimension)}
-                and metric.dimension_value = {dimension_value}
-            where {table.rows or "true"}
+                and metric.dimension_value = published.dimension_value
         ),
         different as (
-            select * from compared
+            select * from compared as published
             where not (
                 (shown is null and expected is null)
                 or coalesce(abs(shown - expected) <= {allowed}, false)
@@ -210,6 +251,18 @@ def compare_column(
         tuple(examples or ()),
         table_rows,
     )
+
+
+def _shown(table: MetricTable, column: MetricColumn) -> tuple[str, str]:
+    """What the table shows for a cell of the metric layer, and how many of its rows make it."""
+    value = f"cast({column.column} as double)"
+    if not table.aggregate:
+        return value, "1"
+    if column.weight is None:
+        return f"sum({value})", "count(*)"
+    weight = f"cast({column.weight} as double)"
+    weights = f"sum({weight}) filter (where {column.column} is not null)"
+    return f"sum({value} * {weight}) / nullif({weights}, 0)", "count(*)"
 
 
 def compare_published(published_path: Path, working_path: Path | str, spec: PublicationSpec):

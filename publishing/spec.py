@@ -25,6 +25,12 @@ IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 QUALIFIED_NAME = re.compile(r"^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$")
 TYPE_TEXT = re.compile(r"^[A-Za-z0-9_(), \[\]]+$")
 TEXT_TYPES = {"VARCHAR"}
+# A published column of one of these types is a figure: the contract must say whether it is a
+# metric (a metrics: block checks it) or why it is not (not_metrics:).
+NUMERIC_TYPE = re.compile(
+    r"^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT"
+    r"|FLOAT|DOUBLE|DECIMAL\(\d+,\d+\))$"
+)
 # The published file keeps its metadata here; no spec table may take the name.
 PUBLICATION_TABLE = "main.publication"
 
@@ -37,8 +43,10 @@ class TableSpec:
     name_columns: tuple[str, ...] = ()
     description: str = ""
     # Which columns are metric figures and where the metric layer keeps them (``metrics:`` in the
-    # spec; read by metric_layer.consistency). Not part of the copy, so not in the fingerprint.
-    metrics: dict = field(default_factory=dict, compare=False)
+    # spec, one block or a list; read by metric_layer.consistency), and why each other numeric
+    # column is no metric. Not part of the copy, so not in the fingerprint.
+    metrics: tuple[dict, ...] = field(default=(), compare=False)
+    not_metrics: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def schema(self) -> str:
@@ -129,6 +137,7 @@ def _parse_table(raw: dict, where: str, types_connection: duckdb.DuckDBPyConnect
             "description",
             "enabled",
             "metrics",
+            "not_metrics",
         },
         where,
     )
@@ -160,9 +169,7 @@ def _parse_table(raw: dict, where: str, types_connection: duckdb.DuckDBPyConnect
         if columns.get(column) not in TEXT_TYPES:
             raise SpecError(f"{where}: name column {column!r} is not a text column of the table")
 
-    metrics = raw.get("metrics") or {}
-    if not isinstance(metrics, dict):
-        raise SpecError(f"{where}: 'metrics' must be a mapping")
+    metrics, not_metrics = _parse_figures(raw, columns, where)
 
     return TableSpec(
         target=target,
@@ -171,7 +178,44 @@ def _parse_table(raw: dict, where: str, types_connection: duckdb.DuckDBPyConnect
         name_columns=name_columns,
         description=str(raw.get("description", "")).strip(),
         metrics=metrics,
+        not_metrics=not_metrics,
     )
+
+
+def _parse_figures(
+    raw: dict, columns: dict[str, str], where: str
+) -> tuple[tuple[dict, ...], dict[str, str]]:
+    """The metrics: blocks and not_metrics: reasons; every numeric column is in one of them.
+
+    A figure nobody declared would reach analysts unchecked: the publish refuses it.
+    """
+    blocks = raw.get("metrics") or []
+    blocks = [blocks] if isinstance(blocks, dict) else blocks
+    if not isinstance(blocks, list) or not all(isinstance(b, dict) for b in blocks):
+        raise SpecError(f"{where}: 'metrics' must be a mapping or a list of mappings")
+    marked = {str(c) for block in blocks for c in (block.get("columns") or {})}
+    reasons = raw.get("not_metrics") or {}
+    if not isinstance(reasons, dict):
+        raise SpecError(f"{where}: 'not_metrics' must map each column to why it is no metric")
+    for column, reason in reasons.items():
+        if not NUMERIC_TYPE.match(columns.get(column, "")):
+            raise SpecError(f"{where}.not_metrics: {column!r} is not a numeric column of the table")
+        if not isinstance(reason, str) or not reason.strip():
+            raise SpecError(f"{where}.not_metrics.{column}: give the reason it is no metric")
+    both = sorted(marked & set(reasons))
+    if both:
+        raise SpecError(f"{where}: marked as a metric and as no metric: {', '.join(both)}")
+    undeclared = [
+        column
+        for column, column_type in columns.items()
+        if NUMERIC_TYPE.match(column_type) and column not in marked and column not in reasons
+    ]
+    if undeclared:
+        raise SpecError(
+            f"{where}: numeric columns neither marked as a metric (metrics:) nor declared as no"
+            f" metric with a reason (not_metrics:): {', '.join(undeclared)}"
+        )
+    return tuple(blocks), {column: reason.strip() for column, reason in reasons.items()}
 
 
 def _parse_name_sources(raw: object, where: str) -> tuple[NameSource, ...]:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import pytest
 import yaml
 from dagster_duckdb import DuckDBResource
 from dbt_cli import run_dbt
@@ -44,9 +45,23 @@ def test_contract_marks_the_leaderboards_and_marts_metric_columns():
     assert marked[("leaderboards.campaign_leaderboard", "attributed_revenue")] == (
         "attributed_revenue"
     )
-    assert {"marts.rep_performance", "marts.revenue_by_month", "marts.mrr"} <= {
-        target for target, _ in marked
-    }
+    assert {
+        "marts.rep_performance",
+        "marts.revenue_by_month",
+        "marts.mrr",
+        "marts.ticket_metrics_monthly",
+        "marts.attributed_revenue",
+    } <= {target for target, _ in marked}
+    assert marked[(BROKEN_TABLE, "median_response_hours")] == "lead_response_hours_median"
+
+
+def test_every_published_numeric_column_is_a_metric_or_says_why_not():
+    """load_spec refuses a numeric column in neither; the shipped contract declares each one."""
+    marked = {(t.target, c.column) for t in metric_tables(SPEC) for c in t.columns}
+    for table in SPEC.tables:
+        for column, reason in table.not_metrics.items():
+            assert (table.target, column) not in marked
+            assert len(reason) > 10, (table.target, column)
 
 
 def test_every_published_metric_column_equals_the_metric_layer(demo_build):
@@ -75,6 +90,58 @@ def test_one_diverging_figure_fails_the_check_naming_it(demo_build, tmp_path):
         (BROKEN_TABLE, BROKEN_COLUMN, 1)
     ]
     assert "speed_to_lead_hours_median" in failed[0].describe()
+
+
+# (table, column, key column, which row to break): the sums and weighted means of a table whose
+# rows are finer than the metric's dimension, and one row of the default attribution model.
+AGGREGATED_BREAKS = [
+    ("marts.ticket_metrics_monthly", "ticket_count", "ticket_metrics_monthly_id", "true"),
+    (
+        "marts.ticket_metrics_monthly",
+        "first_response_business_minutes_avg",
+        "ticket_metrics_monthly_id",
+        "first_responded_ticket_count > 0",
+    ),
+    (
+        "marts.attributed_revenue",
+        "attributed_revenue",
+        "attributed_revenue_id",
+        "is_default_attribution_model and attributed_revenue > 0",
+    ),
+]
+
+
+@pytest.mark.parametrize(("table", "column", "key", "where"), AGGREGATED_BREAKS)
+def test_one_diverging_cell_of_an_aggregated_table_fails_every_block_it_is_in(
+    demo_build, tmp_path, table, column, key, where
+):
+    broken = tmp_path / "metrics.duckdb"
+    shutil.copy2(demo_build.published, broken)
+    with duckdb.connect(str(broken)) as con:
+        # The cell that weighs most in its groups, moved by a whole hour (or unit): visible.
+        con.execute(
+            f"update {table} set {column} = {column} + 60 where {key} = (select {key}"
+            f" from {table} where {where} order by {column} desc, {key} limit 1)"
+        )
+    failed = [c for c in compare_published(broken, demo_build.warehouse, SPEC) if not c.passed]
+    blocks = [t for t in metric_tables(SPEC) if t.target == table]
+    expected = sum(1 for t in blocks for c in t.columns if c.column == column)
+    assert expected >= 2
+    assert [(c.target, c.column) for c in failed] == [(table, column)] * expected
+    assert all(c.rows_different == 1 for c in failed)
+
+
+def test_other_attribution_models_rows_are_not_metric_figures(demo_build, tmp_path):
+    """Only the default model's rows equal the metric: another model's may differ."""
+    broken = tmp_path / "metrics.duckdb"
+    shutil.copy2(demo_build.published, broken)
+    with duckdb.connect(str(broken)) as con:
+        con.execute(
+            "update marts.attributed_revenue set attributed_revenue = attributed_revenue + 60"
+            " where not is_default_attribution_model"
+        )
+    comparisons = compare_published(broken, demo_build.warehouse, SPEC)
+    assert [c.describe() for c in comparisons if not c.passed] == []
 
 
 def test_dagster_asset_check_passes_and_fails_when_a_mart_diverges(demo_build, tmp_path):
@@ -260,3 +327,71 @@ def test_a_rebuild_on_the_same_files_gives_identical_values(demo_build, tmp_path
                 f" (select * from first_build.{table} except all select * from {table}))"
             ).fetchall()[0][0]
             assert differing == 0, table
+
+
+def test_sales_cycle_median_by_lead_channel_equals_the_won_deals_of_each_channel(demo_build):
+    """The median cycle per lead channel and quarter is the median of that channel's won deals
+    in marts.pipeline (the deal's primary person's capture channel in marts.lead_funnel)."""
+    different = _rows(
+        demo_build.warehouse,
+        """
+        with won as (
+            select
+                cast(date_trunc('quarter', pipeline.closed_at) as date) as period_start,
+                coalesce(leads.capture_channel, '(none)') as channel,
+                median(pipeline.sales_cycle_days) as median_days
+            from marts.pipeline as pipeline
+            left join marts.lead_funnel as leads on leads.person_id = pipeline.person_id
+            where pipeline.is_won
+            group by all
+        ),
+        metric as (
+            select period_start, dimension_value, value from metric_layer.metric_values
+            where metric_name = 'sales_cycle_days_median' and grain = 'quarter'
+                and dimension_name = 'lead__capture_channel'
+        )
+        select won.*, metric.*
+        from won
+        full join metric
+            on metric.period_start = won.period_start and metric.dimension_value = won.channel
+        where metric.value is null or won.median_days is null
+            or abs(metric.value - won.median_days) > 1e-9
+        """,
+    )
+    assert different == []
+    (channels,) = _rows(
+        demo_build.warehouse,
+        "select count(distinct dimension_value) from metric_layer.metric_values"
+        " where metric_name = 'sales_cycle_days' and dimension_name = 'lead__capture_channel'",
+    )
+    assert channels[0] > 2
+
+
+REVENUE_TEAM_METRICS = {
+    "sales_cycle_days", "sales_cycle_days_median", "deals_created", "deals_lost",
+    "tickets_created", "active_subscriptions", "new_subscriptions", "billings",
+    "gross_recognised_revenue", "refunded_revenue", "cash_collected", "cash_refunded", "net_cash",
+    "sales_activities_logged", "outbound_sales_activities_logged", "lead_requests",
+    "lead_requests_answered", "lead_response_hours_median",
+}  # fmt: skip
+
+
+def test_the_metrics_a_revenue_team_expects_have_owner_docs_and_values(demo_build):
+    catalog = {
+        name: (owner, description, values)
+        for name, owner, description, values in _rows(
+            demo_build.warehouse,
+            "select catalog.metric_name, catalog.owner, catalog.description,"
+            " (select count(*) from metric_layer.metric_values as v"
+            "  where v.metric_name = catalog.metric_name and v.value is not null)"
+            " from metric_layer.metric_catalog as catalog",
+        )
+    }
+    missing = sorted(REVENUE_TEAM_METRICS - set(catalog))
+    assert missing == []
+    undocumented = [
+        name
+        for name in REVENUE_TEAM_METRICS
+        if not catalog[name][0] or len(catalog[name][1] or "") < 20 or not catalog[name][2]
+    ]
+    assert undocumented == []

@@ -63,18 +63,21 @@ SPEC = {
                 "dimension_value": "VARCHAR",
                 "value": "DECIMAL(18,2)",
             },
+            "not_metrics": {"value": "the metric layer itself"},
         },
         {
             "target": "leaderboards.rep_leaderboard",
             "source": "marts.rep_leaderboard",
             "columns": {"rep_name": "VARCHAR", "value": "DOUBLE", "rank": "INTEGER"},
             "name_columns": ["rep_name"],
+            "not_metrics": {"value": "a test figure", "rank": "an order"},
         },
         {
             "target": "marts.not_built_yet",
             "source": "marts.not_built_yet",
             "enabled": False,
             "columns": {"x": "INTEGER"},
+            "not_metrics": {"x": "a test figure"},
         },
     ],
 }
@@ -168,16 +171,32 @@ def test_shipped_spec_loads():
         ({"source_sql": "select 1 as x"}, "exactly one of"),
         ({"name_columns": ["x"]}, "not a text column"),
         ({"colums": {}}, "unknown keys"),
+        # Every numeric column is a checked metric or declared no metric, with a reason.
+        ({"not_metrics": {}}, "neither marked as a metric .* nor declared .*: x"),
+        ({"columns": {"x": "INTEGER", "y": "DECIMAL(18,2)"}}, "not_metrics:\\): y"),
+        ({"not_metrics": {"x": " "}}, "give the reason"),
+        (
+            {"columns": {"x": "INTEGER", "y": "VARCHAR"}, "not_metrics": {"x": "id", "y": "id"}},
+            "'y' is not a numeric column",
+        ),
+        ({"metrics": {"columns": {"x": "m"}}}, "marked as a metric and as no metric: x"),
+        ({"metrics": "x"}, "'metrics' must be a mapping or a list"),
     ],
 )
 def test_spec_errors_say_what_is_wrong(change, message):
-    table = {"target": "marts.t", "source": "marts.t", "columns": {"x": "INTEGER"}} | change
+    table = {
+        "target": "marts.t",
+        "source": "marts.t",
+        "columns": {"x": "INTEGER"},
+        "not_metrics": {"x": "a test figure"},
+    } | change
     with pytest.raises(SpecError, match=message):
         parse_spec({"tables": [table]})
 
 
 def test_spec_spells_types_as_duckdb_does():
     table = {"target": "marts.t", "source": "marts.t", "columns": {"x": "int", "y": "text"}}
+    table["not_metrics"] = {"x": "a test figure"}
     assert parse_spec({"tables": [table]}).tables[0].columns == {"x": "INTEGER", "y": "VARCHAR"}
 
 

@@ -23,9 +23,9 @@ leads as (
 
 ),
 
-touches as (
+lead_requests as (
 
-    select * from {{ ref('touches') }}
+    select * from {{ ref('lead_requests') }}
 
 ),
 
@@ -34,58 +34,6 @@ grains as (
     select 'month' as period_grain
     union all
     select 'quarter' as period_grain
-
-),
-
--- A request: the buyer called, emailed or asked for a meeting (an inbound sales activity).
--- Its response: our next outbound sales touch to the same person, by any rep. The request is
--- the receiving rep's to answer.
-requests as (
-
-    select
-        touch_id,
-        rep_id,
-        person_id,
-        occurred_at
-    from touches
-    where is_sales_touch and initiated_by = 'buyer' and person_id is not null
-
-),
-
-outbound as (
-
-    select
-        person_id,
-        occurred_at
-    from touches
-    where is_sales_touch and initiated_by = 'us' and person_id is not null
-
-),
-
-responses as (
-
-    select
-        requests.touch_id,
-        requests.rep_id,
-        requests.occurred_at,
-        min(outbound.occurred_at) as responded_at
-    from requests
-    left join outbound
-        on
-            requests.person_id = outbound.person_id
-            and requests.occurred_at < outbound.occurred_at
-    group by requests.touch_id, requests.rep_id, requests.occurred_at
-
-),
-
-response_times as (
-
-    select
-        rep_id,
-        occurred_at,
-        responded_at,
-        {{ dbt.datediff('occurred_at', 'responded_at', 'second') }} / 3600.0 as response_hours -- noqa: LT05
-    from responses
 
 ),
 
@@ -143,17 +91,17 @@ request_periods as (
         grains.period_grain,
         cast(
             case grains.period_grain
-                when 'month' then {{ dbt.date_trunc('month', 'response_times.occurred_at') }}
-                else {{ dbt.date_trunc('quarter', 'response_times.occurred_at') }}
+                when 'month' then {{ dbt.date_trunc('month', 'lead_requests.requested_at') }}
+                else {{ dbt.date_trunc('quarter', 'lead_requests.requested_at') }}
             end as date
         ) as period_start,
-        response_times.rep_id,
+        lead_requests.rep_id,
         count(*) as lead_requests,
-        count(response_times.responded_at) as lead_requests_answered,
-        {{ median('response_times.response_hours') }} as median_response_hours
-    from response_times
+        count(lead_requests.responded_at) as lead_requests_answered,
+        {{ median('lead_requests.response_hours') }} as median_response_hours
+    from lead_requests
     cross join grains
-    where response_times.rep_id is not null
+    where lead_requests.rep_id is not null
     group by 1, 2, 3 -- noqa: AM06
 
 ),

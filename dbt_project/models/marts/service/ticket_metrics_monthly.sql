@@ -25,7 +25,7 @@ aggregated as (
         sum(response_business_minutes_total) as response_business_minutes_total,
         sum(resolution_business_minutes) as resolution_business_minutes_total,
         count(satisfaction_score) as rated_ticket_count,
-        sum(satisfaction_score) as good_rating_count
+        coalesce(sum(satisfaction_score), 0) as good_rating_count
     from ticket_metrics
     group by created_month, assignee_agent_id, ticket_priority
 
