@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from benchmarks.floors import load_floor, transform_floor
-from orchestration.settings import DBT_PROJECT_DIR
+from orchestration.settings import DBT_PROJECT_DIR, working_connection_config
 
 HELD_BACK = "held_back"
 
@@ -47,7 +47,7 @@ def load(workdir: Path) -> int:
     from sources.load import ensure_raw_schema, load_all
 
     contracts = load_contracts()
-    con = duckdb.connect(str(workdir / "warehouse.duckdb"))
+    con = duckdb.connect(str(workdir / "warehouse.duckdb"), config=working_connection_config())
     try:
         ensure_raw_schema(con, contracts)
         results = load_all(con, contracts, workdir / "extracts")

@@ -18,12 +18,25 @@ DEFAULTS = {
 
 
 @cache
+def _working_profile() -> dict:
+    """dbt's profile for the working warehouse (target ``dev``)."""
+    profiles = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text())
+    return profiles["shared_metrics"]["outputs"]["dev"]
+
+
 def working_storage_version() -> str:
     """The DuckDB storage format of the working warehouse: the one dbt's profile declares, so
     every writer (ingest first, on a fresh machine) creates the file readable by the same DuckDB."""
-    profiles = yaml.safe_load((DBT_PROJECT_DIR / "profiles.yml").read_text())
-    dev = profiles["shared_metrics"]["outputs"]["dev"]
-    return dev["config_options"]["storage_compatibility_version"]
+    return _working_profile()["config_options"]["storage_compatibility_version"]
+
+
+def working_connection_config() -> dict[str, object]:
+    """What a writer of the working warehouse connects with: its storage format and DuckDB's
+    memory limit and threads, as dbt's profile declares them (one place for all three)."""
+    return {
+        "storage_compatibility_version": working_storage_version(),
+        **_working_profile()["settings"],
+    }
 
 
 def apply_defaults() -> None:

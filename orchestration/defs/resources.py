@@ -11,7 +11,7 @@ from dagster_dbt import DbtCliResource
 from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.dbt.project import dbt_project
-from orchestration.settings import apply_defaults, working_storage_version
+from orchestration.settings import apply_defaults, working_connection_config
 
 apply_defaults()
 
@@ -48,7 +48,7 @@ def resources() -> dg.Definitions:
         resources={
             "warehouse": WarehouseDuckDB(
                 database=dg.EnvVar("WAREHOUSE_PATH"),
-                connection_config={"storage_compatibility_version": working_storage_version()},
+                connection_config=working_connection_config(),
             ),
             "extracts": ExtractsFolder(directory=dg.EnvVar("EXTRACTS_DIR")),
             "dbt": DbtCliResource(
