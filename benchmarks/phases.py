@@ -5,10 +5,12 @@
 
 Phases, in order: ``generate`` (the demo company, holding its last weekly drop back), ``load``
 (every extract but the held-back drop) and its floor ``load_floor`` (DuckDB alone reading the same
-files), ``dbt_full`` (a full build) and its floor ``transform_floor`` (the compiled SQL as one
-DuckDB script), ``load_last_drop``, ``dbt_incremental`` (what a new drop costs) and
-``dbt_full_refresh`` (the same data rebuilt from scratch, to compare with). Prints one JSON line:
-the rows the phase handled, and for the floors the seconds of the measured work alone.
+files), ``dbt_parse`` (once, as the product parses once), ``dbt_full`` (a full build) and its floor
+``transform_floor`` (the compiled SQL as one DuckDB script), ``load_last_drop``, ``dbt_fixed_cost``
+(one tiny model: what any dbt invocation costs, the floor of an incremental build),
+``dbt_incremental`` (what a new drop costs) and ``dbt_full_refresh`` (the same data rebuilt from
+scratch, to compare with). Prints one JSON line: the rows the phase handled, for the floors the
+seconds of the measured work alone, and for dbt the seconds per materialization and outside them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import json
 import os
 import subprocess
 import sys
+import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -26,6 +30,13 @@ from benchmarks.floors import load_floor, transform_floor
 from orchestration.settings import DBT_PROJECT_DIR, working_connection_config
 
 HELD_BACK = "held_back"
+
+
+@dataclass
+class Outcome:
+    rows: int
+    seconds: float | None = None  # the measured work alone, when not the whole process
+    detail: dict[str, float] = field(default_factory=dict)
 
 
 def generate(workdir: Path, scale: float) -> int:
@@ -63,35 +74,67 @@ def load_last_drop(workdir: Path) -> int:
     return load(workdir)
 
 
-def dbt_build(workdir: Path, *flags: str) -> int:
-    """Build seeds and models (tests cost the same either way) and count the rows built."""
+# Seeds and models: tests cost the same in a full and an incremental build.
+BUILD = ("build", "--exclude-resource-type", "test", "unit_test")
+FULL_REFRESH = (*BUILD, "--full-refresh")
+# The cheapest build dbt can do: one tiny model (the time spine). What every invocation costs
+# before and after its models, the floor of any incremental build.
+ONE_TINY_MODEL = ("run", "--select", "metricflow_time_spine")
+
+
+def dbt_build(workdir: Path, *args: str) -> Outcome:
+    """Run dbt; count the rows built and say where the time went (``where_time_went``)."""
     dbt = Path(sys.executable).parent / "dbt"
-    command = [str(dbt), "build", "--exclude-resource-type", "test", "unit_test"]
+    command = [str(dbt), *args]
     command += ["--project-dir", str(DBT_PROJECT_DIR)]
     command += ["--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(workdir / "target")]
-    command += ["--log-path", str(workdir / "logs"), "--quiet", *flags]
+    command += ["--log-path", str(workdir / "logs"), "--quiet"]
     env = {**os.environ, "WAREHOUSE_PATH": str(workdir / "warehouse.duckdb")}
+    # A parse writes no run results: none must be read from an earlier invocation.
+    (workdir / "target" / "run_results.json").unlink(missing_ok=True)
+    started = time.perf_counter()
     subprocess.run(command, check=True, env=env, stdout=sys.stderr)
+    detail = where_time_went(workdir / "target", time.perf_counter() - started)
     con = duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True)
     try:
         tables = con.execute(
             "select schema_name || '.' || table_name from duckdb_tables()"
             " where schema_name not like 'raw%'"
         ).fetchall()
-        return sum(con.execute(f"select count(*) from {t}").fetchone()[0] for (t,) in tables)
+        rows = sum(con.execute(f"select count(*) from {t}").fetchone()[0] for (t,) in tables)
     finally:
         con.close()
+    return Outcome(rows, detail=detail)
+
+
+def where_time_went(target: Path, wall_seconds: float) -> dict[str, float]:
+    """Seconds per materialization (from dbt's run_results.json), and the rest of the process:
+    imports, the partial parse, writing the manifest, the adapter's start (dbt's fixed cost)."""
+    nodes = json.loads((target / "manifest.json").read_text())["nodes"]
+    run_results = target / "run_results.json"
+    results = json.loads(run_results.read_text())["results"] if run_results.exists() else []
+    seconds: dict[str, float] = {}
+    for result in results:
+        uid = result["unique_id"]
+        # Exposures report too; they are no node (their id starts with their resource type).
+        kind = nodes[uid]["config"]["materialized"] if uid in nodes else uid.split(".")[0]
+        seconds[kind] = seconds.get(kind, 0.0) + result["execution_time"]
+    seconds["outside nodes"] = wall_seconds - sum(seconds.values())
+    return {kind: round(value, 1) for kind, value in seconds.items()}
 
 
 PHASES = {
     "generate": lambda args: generate(args.workdir, args.scale),
     "load": lambda args: load(args.workdir),
     "load_floor": lambda args: load_floor(args.workdir),
-    "dbt_full": lambda args: dbt_build(args.workdir, "--full-refresh"),
+    # Parsed once, as the product does (prepared_manifest): the builds below reuse the parse.
+    "dbt_parse": lambda args: dbt_build(args.workdir, "parse"),
+    "dbt_full": lambda args: dbt_build(args.workdir, *FULL_REFRESH),
     "transform_floor": lambda args: transform_floor(args.workdir, DBT_PROJECT_DIR),
     "load_last_drop": lambda args: load_last_drop(args.workdir),
-    "dbt_incremental": lambda args: dbt_build(args.workdir),
-    "dbt_full_refresh": lambda args: dbt_build(args.workdir, "--full-refresh"),
+    "dbt_fixed_cost": lambda args: dbt_build(args.workdir, *ONE_TINY_MODEL),
+    "dbt_incremental": lambda args: dbt_build(args.workdir, *BUILD),
+    "dbt_full_refresh": lambda args: dbt_build(args.workdir, *FULL_REFRESH),
 }
 
 
@@ -102,8 +145,9 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1)
     args = parser.parse_args()
     outcome = PHASES[args.phase](args)
-    rows, seconds = outcome if isinstance(outcome, tuple) else (outcome, None)
-    print(json.dumps({"rows": rows, "seconds": seconds}))
+    if not isinstance(outcome, Outcome):
+        outcome = Outcome(*outcome) if isinstance(outcome, tuple) else Outcome(outcome)
+    print(json.dumps(asdict(outcome)))
 
 
 if __name__ == "__main__":
