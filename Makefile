@@ -69,12 +69,14 @@ dashboard: install
 
 DEV_PORT ?= 3000
 # Dagster's dg CLI on this project (dg.toml): every definition loads. The repo is not installed as
-# a package, so its root goes on the module path.
-check-defs: install
-	PYTHONPATH=$(CURDIR) $(BIN)/dg check defs
+# a package, so its root goes on the module path; dg warns unless the venv it runs from is active.
+check-defs: install $(DAGSTER_HOME)/dagster.yaml
+	PYTHONPATH=$(CURDIR) VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg check defs
 
+# dg dev, not dagster dev (superseded: it warns so on every start); same module path and venv as
+# check-defs.
 dev: install $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev -m orchestration.definitions --port $(DEV_PORT)
+	PYTHONPATH=$(CURDIR) VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg dev --port $(DEV_PORT)
 
 SCALES ?= 1 10
 bench: install
