@@ -140,3 +140,8 @@ def test_a_backfill_loads_its_range_of_drops_once_and_reports_a_resent_conflict(
         patch.setenv("EXTRACTS_DIR", str(extracts))
         assert dg.materialize(ASSETS, instance=instance, resources=resources().resources).success
     assert set().union(*loaded_drops(warehouse).values()) == set(drops)
+    # ... and marks the drops it loaded materialized (the backfill marked its range), so the
+    # partitions view shows every drop loaded.
+    for table, found in loaded_drops(warehouse).items():
+        key = dg.AssetKey(table.split("."))
+        assert instance.get_materialized_partitions(key) == found | in_range, table

@@ -10,7 +10,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.ingest.metadata import column_schema, last_arrival_metadata, load_metadata
-from orchestration.defs.ingest.partitions import EXTRACT_DROPS, drops_selected
+from orchestration.defs.ingest.partitions import EXTRACT_DROPS, drops_loaded, drops_selected
 from orchestration.defs.resources import ExtractsFolder
 from sources.contracts import Contract, load_contracts
 from sources.load import LoadError, ensure_raw_schema, load_extract
@@ -86,6 +86,11 @@ def build_ingest_asset(contract: Contract) -> dg.AssetsDefinition:
                 f"{file.file}: {file.rows_loaded} loaded, {file.rows_quarantined} "
                 f"quarantined, {file.rows_skipped_as_known} already known"
             )
+        if not (context.has_partition_key or context.has_partition_key_range):
+            known = set(context.instance.get_dynamic_partitions(EXTRACT_DROPS.name))
+            for event in drops_loaded(key, result):
+                if event.partition in known:
+                    context.log_event(event)
         lost = [f.file for f in result.files if not f.rows_accounted_for]
         return dg.MaterializeResult(
             metadata={

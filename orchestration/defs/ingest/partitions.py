@@ -13,7 +13,8 @@ from pathlib import Path
 import dagster as dg
 
 from sources.contracts import load_contracts
-from sources.drops import drop_dates
+from sources.drops import drop_date, drop_dates
+from sources.load import ExtractLoadResult
 
 EXTRACT_DROPS = dg.DynamicPartitionsDefinition(name="extract_drops")
 
@@ -37,3 +38,25 @@ def register_drops(instance: dg.DagsterInstance, folder: Path) -> list[str]:
     if new:
         instance.add_dynamic_partitions(EXTRACT_DROPS.name, new)
     return new
+
+
+def drops_loaded(key: dg.AssetKey, result: ExtractLoadResult) -> list[dg.AssetMaterialization]:
+    """A materialization per registered drop whose files an unpartitioned run loaded, so the
+    partitions view shows what ``make demo`` or the sensor loaded, drop by drop."""
+    by_drop: dict[str, list] = {}
+    for file in result.files:
+        date = drop_date(Path(file.file))
+        if date and not file.skipped_because_already_loaded:
+            by_drop.setdefault(date, []).append(file)
+    return [
+        dg.AssetMaterialization(
+            asset_key=key,
+            partition=date,
+            metadata={
+                "files": [f.file for f in files],
+                "rows_loaded": sum(f.rows_loaded for f in files),
+                "rows_quarantined": sum(f.rows_quarantined for f in files),
+            },
+        )
+        for date, files in sorted(by_drop.items())
+    ]
