@@ -16,6 +16,7 @@ import pandas as pd
 
 from expectations.evidence import comparison_evidence, evidence_frame, series_evidence
 from expectations.semantic_plan import MetricPlan
+from expectations.statistics import certification_power
 from expectations.suites import validate_evidence
 from expectations.verdicts import verdict
 
@@ -88,6 +89,20 @@ def _row(plan: MetricPlan, name: str) -> dict:
         "direction": plan.direction,
         "subject": plan.subject,
     }
+
+
+def power_table(alpha: float) -> str:
+    """What the sample sizes permit: each planted lift's chance of certification by calculation
+    (statsmodels' normal approximation), and the counted entities that would give 90%."""
+    lines = [
+        "| planted (exact) | certified by calculation | counted entities for 90% |",
+        "|---|---|---|",
+    ]
+    for case, counted, comparable, base, lift in COMPARISONS:
+        if lift > 1:
+            chance, needed = certification_power(base, lift, counted, comparable, alpha)
+            lines.append(f"| {case} | {chance:.1%} | {needed:,} |")
+    return "\n".join(lines)
 
 
 def rule_table(tally: dict[str, dict]) -> str:

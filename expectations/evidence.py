@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from expectations.semantic_plan import MetricPlan
-from expectations.statistics import compare_proportions, series_link
+from expectations.statistics import compare_clustered, compare_proportions, series_link
 
 # Every column an evidence row may carry: the suites need each one present, even when no metric
 # of a run has a value for it (a run where every metric has evidence has no evidence_error).
@@ -21,6 +21,11 @@ EVIDENCE_COLUMNS = (
     "lift_high", "p_value", "rules_out_meaningful", "earlier_effect", "later_effect",
     "holds_out_of_sample", "lag_months", "needed", "values_hash", "first_values_hash_same_inputs",
 )  # fmt: skip
+
+
+# Entities whose outcome is their account's (a ticket: the account renews or not): compared with
+# errors clustered by account, so one account's many tickets count as one account's evidence.
+CLUSTERED_BY_ACCOUNT = ("ticket",)
 
 
 def evidence_frame(rows: list[dict]) -> pd.DataFrame:
@@ -56,16 +61,18 @@ def _compare(plan: MetricPlan, rows: pd.DataFrame, settings: dict, with_power: b
     ]
     if min(counts[0], counts[2]) < settings["min_entities_per_side"]:
         return None, counts
-    comparison = compare_proportions(
-        counts[1],
-        counts[0],
-        counts[3],
-        counts[2],
-        settings["alpha"],
-        settings["min_meaningful_lift"],
-        with_power,
-    )
-    return comparison, counts
+    options = (settings["alpha"], settings["min_meaningful_lift"], with_power)
+    if plan.entity_type in CLUSTERED_BY_ACCOUNT:
+        if min(_accounts(rows, good), _accounts(rows, ~good)) < settings["min_entities_per_side"]:
+            return None, counts
+        reached = rows["has_reached"].to_numpy(dtype=bool)
+        accounts = rows["account_id"].to_numpy(dtype=str)
+        return compare_clustered(good.to_numpy(dtype=bool), reached, accounts, *options), counts
+    return compare_proportions(counts[1], counts[0], counts[3], counts[2], *options), counts
+
+
+def _accounts(rows: pd.DataFrame, side: pd.Series) -> int:
+    return int(rows.loc[side, "account_id"].nunique())
 
 
 def _halves(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -93,10 +100,12 @@ def comparison_evidence(plan: MetricPlan, rows: pd.DataFrame, settings: dict) ->
     }
     if comparison is None:
         side = "good side" if counts[0] < counts[2] else "comparison group"
+        few = min(counts[0], counts[2]) < settings["min_entities_per_side"]
+        unit = "entities" if few else "accounts"  # enough tickets, too few accounts to share them
         return result | {
-            "evidence_error": f"too few entities on the {side} "
+            "evidence_error": f"too few {unit} on the {side} "
             f"(need {settings['min_entities_per_side']} each)",
-            "needed": f"at least {settings['min_entities_per_side']} entities on each side",
+            "needed": f"at least {settings['min_entities_per_side']} {unit} on each side",
         }
     earlier, later = (_compare(plan, half, settings, False)[0] for half in _halves(rows))
     result |= {

@@ -58,11 +58,15 @@ class GateRun:
 
 
 def compute_evidence(
-    con: duckdb.DuckDBPyConnection, manifest: dict, settings: dict
+    con: duckdb.DuckDBPyConnection,
+    manifest: dict,
+    settings: dict,
+    metrics: frozenset[str] | None = None,
 ) -> pd.DataFrame:
-    """Count, join to revenue, and compare: one evidence row per metric of the manifest."""
+    """Count, join to revenue, and compare: one evidence row per metric of the manifest (or of
+    ``metrics`` only: calibration judges the metrics it planted an effect in)."""
     planner = SemanticPlanner(manifest)
-    plans = planner.plans()
+    plans = [plan for plan in planner.plans() if metrics is None or plan.metric in metrics]
     populations = {
         entity: planner.population(model, entity)
         for entity, model in settings["comparison_populations"].items()
@@ -70,7 +74,7 @@ def compute_evidence(
     build_entities(con, plans, populations, settings["attribution_window_days"])
     build_series(con, plans)
     entities = con.execute(
-        f"select metric_name, counted_month, entity_value, is_counted, has_reached"
+        f"select metric_name, counted_month, account_id, entity_value, is_counted, has_reached"
         f" from {ENTITIES_TABLE} where is_matured"
     ).df()
     series = con.execute(f"select * from {SERIES_TABLE}").df()

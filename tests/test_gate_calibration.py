@@ -17,14 +17,16 @@ from expectations.gate import gate_settings
 
 @pytest.fixture(scope="module")
 def tally(tmp_path_factory):
-    scenarios = [s for s in SCENARIOS if s.name in ("default", "booth_followed_up")]
+    scenarios = [s for s in SCENARIOS if s.name in ("booth_not_followed_up", "booth_followed_up")]
     return calibrate(
         tmp_path_factory.mktemp("calibration"), [1], 0.2, twin_seeds=1, scenarios=scenarios
     )
 
 
 def test_planted_nulls_and_the_unfollowed_booth_are_not_certified(tally):
-    default = {r["metric"]: r["status"] for r in tally.rows if r["scenario"] == "default"}
+    default = {
+        r["metric"]: r["status"] for r in tally.rows if r["scenario"] == "booth_not_followed_up"
+    }
     assert default["emails_sent"] != "certified"  # a broadcast with no effect
     assert default["website_sessions"] != "certified"
     assert default["booth_scans"] != "certified"  # nobody followed the booth up

@@ -16,7 +16,12 @@ import pytest
 from expectations.evidence import good_side
 from expectations.gate import DEFAULT_SEMANTIC_MANIFEST
 from expectations.semantic_plan import SemanticPlanner
-from expectations.statistics import compare_proportions, series_link
+from expectations.statistics import (
+    certification_power,
+    compare_clustered,
+    compare_proportions,
+    series_link,
+)
 
 
 def test_no_difference_is_not_significant_and_can_rule_out_a_meaningful_link():
@@ -57,6 +62,30 @@ def _bookings(driver: np.ndarray, lag: int, rng: np.random.Generator) -> np.ndar
     bookings = 100 + rng.normal(0, 1, len(driver))
     bookings[lag:] += 3 * driver[: len(driver) - lag]
     return bookings
+
+
+def test_power_says_a_twofold_lift_on_300_leads_at_2_percent_is_a_coin_flip():
+    # 6 events against 3 expected: no 95% interval separates them reliably; ~800 entities can.
+    chance, needed = certification_power(0.02, 2.0, 300, 3000, alpha=0.05)
+    assert 0.4 < chance < 0.6
+    assert 700 < needed < 1000
+    chance_at_ten, needed_at_ten = certification_power(0.10, 2.0, 300, 3000, alpha=0.05)
+    assert chance_at_ten > 0.99 and needed_at_ten < 300
+
+
+def test_tickets_of_one_account_weigh_as_one_account():
+    # 20 accounts of 50 tickets: 7 of 10 on the good side renew, 3 of 10 on the other. Ticket by
+    # ticket that is 350 of 500 against 150 of 500; account by account it is 10 against 10.
+    accounts = np.repeat(np.arange(20), 50)
+    good = accounts < 10
+    renewed = np.isin(accounts, [0, 1, 2, 3, 4, 5, 6, 10, 11, 12])
+    ticket_by_ticket = compare_proportions(350, 500, 150, 500, alpha=0.05, meaningful_lift=1.5)
+    clustered = compare_clustered(good, renewed, accounts, alpha=0.05, meaningful_lift=1.5)
+    assert ticket_by_ticket.difference_low > 0
+    assert clustered.difference == pytest.approx(0.4)
+    assert clustered.difference_low < 0 < clustered.difference_high
+    assert clustered.p_value > 0.025 > ticket_by_ticket.p_value * 1e6  # one-sided
+    assert clustered.good_side_needed > ticket_by_ticket.good_side_needed
 
 
 def test_a_series_that_moves_bookings_two_months_later_holds_out_of_sample():

@@ -19,7 +19,6 @@ from sources.demo.service import Helpdesk
 from sources.demo.timeline import Timeline, stream
 from sources.demo.writers import DropFile, drop_path, split_into_drops
 
-COMPANIES_PER_SCALE = 2000
 PROSPECTS_PER_SCALE = 400
 HEADCOUNT = {"marketing": 6, "service": 8, "finance": 3}
 
@@ -64,7 +63,9 @@ def generate(
     ads = campaigns.simulate_ads(timeline, scale, stream(seed, "ads"))
     campaigns.campaign_rows(rows["campaigns"], timeline, stream(seed, "campaigns"))
     campaigns.ad_performance_rows(rows["ad_performance"], ads, stream(seed, "ad_reports"))
-    companies = make_companies(max(50, int(COMPANIES_PER_SCALE * scale)), stream(seed, "companies"))
+    companies = make_companies(
+        max(50, int(scenario.companies_per_scale * scale)), stream(seed, "companies")
+    )
     market = Market(companies, stream(seed, "people"))
     contacts = marketing.capture_contacts(
         market, ads, timeline, scenario, scale, stream(seed, "contacts"), rows
@@ -78,6 +79,8 @@ def generate(
     for contact in contacts:
         pipeline.work_lead(contact)
     pipeline.prospect(market, int(PROSPECTS_PER_SCALE * scale))
+    if scenario.planted_purchase is not None:
+        pipeline.plant_purchases(contacts, stream(seed, "planted_purchases"))
 
     billing = Billing(stream(seed, "billing"))
     helpdesk = Helpdesk(stream(seed, "helpdesk"))

@@ -17,7 +17,6 @@ BACKGROUND_TRAFFIC = {"organic_search": 45.0, "direct": 20.0, "referral": 6.0}
 BACKGROUND_FORM_RATE = {"organic_search": 0.02, "direct": 0.02, "referral": 0.05}
 CONTENT_TRAFFIC, CONTENT_FORM_RATE = 10.0, 0.05
 REGISTRANTS = {"webinar": 140, "event": 70}  # per event at scale 1
-BOOTH_SCANS = 650  # per trade show at scale 1
 BOOTH_STAFF = ("ana.ruiz@shareboard.io", "leo.park@shareboard.io", "kim.ode@shareboard.io")
 
 
@@ -103,7 +102,8 @@ def capture_contacts(
         for campaign in by_channel(channel):
             _register(campaign, contacts, market, add, scale, rng, rows["event_registrations"])
     for campaign in by_channel("trade_show"):
-        _scan_booth(campaign, contacts, market, add, scale, rng, rows["booth_scans"])
+        scans = scenario.booth_scans_per_show * scale
+        _scan_booth(campaign, contacts, market, add, scans, rng, rows["booth_scans"])
     contacts.sort(key=lambda c: c.created_at)
     for number, contact in enumerate(contacts, start=1):
         contact.contact_id = f"MC{number:07d}"
@@ -161,10 +161,10 @@ def _register(campaign, contacts, market, add, scale, rng, rows: Rows) -> None:
         )
 
 
-def _scan_booth(campaign, contacts, market, add, scale, rng, rows: Rows) -> None:
+def _scan_booth(campaign, contacts, market, add, scans: float, rng, rows: Rows) -> None:
     first_day, last_day = epoch(campaign.start), epoch(campaign.end)
     imported = last_day + 2 * DAY + 11 * HOUR  # the badge list is imported after the show
-    count = int(rng.poisson(BOOTH_SCANS * scale))
+    count = int(rng.poisson(scans))
     for i in range(count):
         scanned = first_day + int(rng.integers(0, (last_day - first_day) // DAY + 1)) * DAY
         scanned += int(rng.integers(10 * HOUR, 18 * HOUR))

@@ -363,6 +363,40 @@ class Pipeline:
             if engaged and not account.has_new_business:
                 self._new_business(None, account, at + 10 * DAY, speed=0.6, person=person)
 
+    def plant_purchases(self, contacts: list[Contact], rng: np.random.Generator) -> None:
+        """The scenario's planted purchase effect (calibration only): a won deal of known chance
+        per lead, on its account (new business, or an expansion once it has had new business)."""
+        planted = self.scenario.planted_purchase
+        for contact in contacts:
+            emailed = contact.first_email_at is not None
+            chance = planted.base_rate * (planted.lift if emailed else 1.0)
+            if rng.random() >= chance:
+                continue
+            start = contact.first_email_at if emailed else contact.created_at
+            created = start + int(rng.integers(planted.earliest_days, planted.latest_days)) * DAY
+            closed = created + int(rng.integers(1, 15)) * DAY
+            if closed >= self.timeline.as_of:
+                continue
+            person, team = contact.person, self.org.team_for(contact.person.company)
+            self.crm.contact(person, created, self.org.pick(team, "sdr", created), contact)
+            ae = self.org.pick(team, "account_executive", created)
+            account = self.crm.account(person.company, created, ae)
+            plan, seats = choose_plan(account.company.segment, rng)
+            new_business = not account.has_new_business
+            account.has_new_business = True
+            self.crm.deal(
+                account=account,
+                person=person,
+                owner=ae,
+                deal_type="new_business" if new_business else "expansion",
+                path=[("discovery", created), ("closed_won", closed)],
+                amount=annual_value(plan, seats),
+                name_suffix="New Business" if new_business else "Expansion",
+                lead_source=contact.lead_source,
+            )
+            if new_business:
+                self.won.append(WonDeal(account, person, closed, plan, seats))
+
     def _new_business(
         self,
         contact: Contact | None,

@@ -60,10 +60,27 @@ def _rep_habits() -> tuple[RepHabit, ...]:
 
 
 @dataclass(frozen=True)
+class PlantedPurchase:
+    """A purchase effect of known size, for the gate's calibration: besides the funnel, every lead
+    buys with chance ``base_rate``, and a lead on an e-mail list ``lift`` times as often; the deal
+    opens ``earliest_days`` to ``latest_days`` after its first e-mail (or its capture, when never
+    e-mailed) and closes within two weeks, well inside any revenue window of either side."""
+
+    base_rate: float
+    lift: float
+    earliest_days: int = 30
+    latest_days: int = 120
+
+
+@dataclass(frozen=True)
 class Scenario:
     """Behavioural knobs. The defaults tell the story in PRODUCT.md."""
 
     booth_follow_up_rate: float = 0.0  # share of trade-show leads sales works at all
+    booth_scans_per_show: float = 650.0  # badge scans per trade show at scale 1
+    # Companies in the market at scale 1. An account buys new business once, so with many leads
+    # per company a planted effect on leads barely moves who buys: calibration widens the market.
+    companies_per_scale: int = 2000
     channel_intent: dict[str, float] = field(default_factory=_channel_intent)
     channel_inbound_rate: dict[str, float] = field(default_factory=_channel_inbound_rate)
     rep_habits: tuple[RepHabit, ...] = field(default_factory=_rep_habits)
@@ -80,6 +97,8 @@ class Scenario:
     # A planted effect for the gate's calibration: a lead on the newsletter list engages this
     # many times as often when sales works it (1.0: the newsletter changes nothing: the story).
     email_opportunity_lift: float = 1.0
+    # A planted effect on who buys (None: nobody buys outside the funnel: the story).
+    planted_purchase: PlantedPurchase | None = None
     # Churn: a base yearly churn at renewal, plus this much for an account whose support was
     # all slow and badly rated (scaled by the share of slow or bad tickets).
     renewal_churn_base: float = 0.08
