@@ -25,12 +25,13 @@ from pathlib import Path
 
 import duckdb
 
-from expectations.calibration_rules import power_table, rule_calibration, rule_table
+from expectations.calibration_rules import rule_calibration, rule_table
 from expectations.gate import compute_evidence, gate_settings, judge
 from expectations.history import record_values
 from sources.demo import PlantedPurchase, Scenario
 
 PROJECT_DIR = Path(__file__).resolve().parents[1] / "dbt_project"
+JOURNAL = "tally.jsonl"  # under the run's root
 
 
 @dataclass(frozen=True)
@@ -200,21 +201,43 @@ def _fixed_day():
 class Tally:
     rows: list[dict] = field(default_factory=list)
     twin_builds: list[bool] = field(default_factory=list)
+    # Each result is also appended here as it comes, so a run cut short still has its table.
+    journal: Path | None = None
 
     def add(self, scenario: str, seed: int, planted: Planted, status: str, evidence: dict):
-        self.rows.append(
-            {
-                "scenario": scenario,
-                "seed": seed,
-                "metric": planted.metric,
-                "kind": planted.kind,
-                "story": planted.story,
-                "expected": planted.expected,
-                "status": status,
-                "good_n": evidence.get("good_n") or 0,
-                "lift": evidence.get("lift"),
-            }
-        )
+        row = {
+            "scenario": scenario,
+            "seed": seed,
+            "metric": planted.metric,
+            "kind": planted.kind,
+            "story": planted.story,
+            "expected": planted.expected,
+            "status": status,
+            "good_n": evidence.get("good_n") or 0,
+            "lift": evidence.get("lift"),
+        }
+        self.rows.append(row)
+        self._write(row)
+
+    def add_twin(self, identical: bool) -> None:
+        self.twin_builds.append(identical)
+        self._write({"twin_identical": identical})
+
+    def _write(self, entry: dict) -> None:
+        if self.journal is not None:
+            with self.journal.open("a") as journal:
+                journal.write(json.dumps(entry) + "\n")
+
+    @classmethod
+    def from_journal(cls, journal: Path) -> Tally:
+        tally = cls()
+        for line in journal.read_text().splitlines():
+            entry = json.loads(line)
+            if "twin_identical" in entry:
+                tally.twin_builds.append(entry["twin_identical"])
+            else:
+                tally.rows.append(entry)
+        return tally
 
 
 def confusion_table(tally: Tally) -> str:
@@ -266,7 +289,9 @@ def calibrate(
     runner, manifest, target = dbt_runner()
     metrics = planted_metrics(scenarios)
     selection = gate_selection(manifest, metrics, gate_settings())
-    tally = Tally()
+    root.mkdir(parents=True, exist_ok=True)
+    (root / JOURNAL).unlink(missing_ok=True)
+    tally = Tally(journal=root / JOURNAL)
     for seed in seeds:
         for scenario in scenarios:
             started = time.perf_counter()
@@ -282,7 +307,7 @@ def calibrate(
                 twin.mkdir(parents=True, exist_ok=True)
                 (twin / "extracts").symlink_to(company / "extracts", target_is_directory=True)
                 _, twin_digest = judge_company(build_company(twin, *build), manifest, metrics)
-                tally.twin_builds.append(twin_digest == digest)
+                tally.add_twin(twin_digest == digest)
             print(
                 f"seed {seed} {scenario.name}: "
                 + ", ".join(f"{p.metric}={verdicts[p.metric][0]}" for p in scenario.planted)
@@ -302,12 +327,17 @@ def main() -> None:
     )
     parser.add_argument("--root", type=Path, default=Path("/tmp/gate_calibration"))
     parser.add_argument("--replicates", type=int, default=200, help="per exact planted case")
+    parser.add_argument(
+        "--report", action="store_true", help="only print the table of the run under --root"
+    )
     args = parser.parse_args()
+    if args.report:
+        print(confusion_table(Tally.from_journal(args.root / JOURNAL)))
+        return
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     # First the decision rule on exact planted effects (minutes), then whole companies (hours).
     settings = gate_settings()
-    print(rule_table(rule_calibration(settings, args.replicates)), flush=True)
-    print(power_table(settings["alpha"]), flush=True)
+    print(rule_table(rule_calibration(settings, args.replicates), settings["alpha"]), flush=True)
     tally = calibrate(args.root, seeds, args.scale, args.twin_seeds)
     print(confusion_table(tally))
 

@@ -91,24 +91,18 @@ def _row(plan: MetricPlan, name: str) -> dict:
     }
 
 
-def power_table(alpha: float) -> str:
-    """What the sample sizes permit: each planted lift's chance of certification by calculation
-    (statsmodels' normal approximation), and the counted entities that would give 90%."""
+def rule_table(tally: dict[str, dict], alpha: float) -> str:
+    """The confusion table, with what the sample sizes permit beside each planted lift: its
+    chance of certification by calculation (statsmodels' normal approximation) and the counted
+    entities that would give 90%."""
+    sizes = {
+        case: (counted, comparable, base, lift)
+        for case, counted, comparable, base, lift in COMPARISONS
+    }
     lines = [
-        "| planted (exact) | certified by calculation | counted entities for 90% |",
-        "|---|---|---|",
-    ]
-    for case, counted, comparable, base, lift in COMPARISONS:
-        if lift > 1:
-            chance, needed = certification_power(base, lift, counted, comparable, alpha)
-            lines.append(f"| {case} | {chance:.1%} | {needed:,} |")
-    return "\n".join(lines)
-
-
-def rule_table(tally: dict[str, dict]) -> str:
-    lines = [
-        "| planted (exact) | replicates | certified | unproven | blocked | target | holds |",
-        "|---|---|---|---|---|---|---|",
+        "| planted (exact) | replicates | certified | unproven | blocked | target | holds |"
+        " power by calculation | counted entities for 90% |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for case, counts in tally.items():
         n = sum(counts.values())
@@ -119,8 +113,14 @@ def rule_table(tally: dict[str, dict]) -> str:
             target, holds = "certified >= 90%", certified >= 0.9
         else:
             target, holds = "(power beyond the target)", certified >= 0.9
+        power = needed = ""
+        if case in sizes and sizes[case][3] > 1:
+            counted, comparable, base, lift = sizes[case]
+            chance, entities = certification_power(base, lift, counted, comparable, alpha)
+            power, needed = f"{chance:.1%}", f"{entities:,}"
         lines.append(
             f"| {case} | {n} | {certified:.1%} | {counts.get('unproven', 0) / n:.1%} | "
-            f"{counts.get('blocked', 0) / n:.1%} | {target} | {'yes' if holds else 'NO'} |"
+            f"{counts.get('blocked', 0) / n:.1%} | {target} | {'yes' if holds else 'NO'} | "
+            f"{power} | {needed} |"
         )
     return "\n".join(lines)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from expectations.calibration import SCENARIOS, calibrate, confusion_table
-from expectations.calibration_rules import rule_calibration
+from expectations.calibration_rules import rule_calibration, rule_table
 from expectations.gate import gate_settings
 
 
@@ -50,3 +50,7 @@ def test_the_decision_rule_on_exact_planted_effects():
     assert certified["series null"] <= 0.1
     assert certified["2x on 300 at 10%"] >= 0.9
     assert certified["series moves bookings"] >= 0.8
+    # Beside each planted lift, what its sample size permits: 6 events against 3 is a coin flip.
+    row = next(r for r in rule_table(tally, 0.05).splitlines() if r.startswith("| 2x on 300 at 2%"))
+    power, needed = row.strip("| ").split(" | ")[-2:]
+    assert 40 < float(power.rstrip("%")) < 60 and int(needed.replace(",", "")) > 300
