@@ -58,9 +58,14 @@ def _intent(**changes: float) -> dict[str, float]:
 
 # Booths of 2,600 scans per show at scale 1 (four times the demo's): about 1,000 scanned people
 # at scale 0.2, so the booth stories speak of the >= 300 matured entities the targets are about;
-# in a market of five times the demo's companies, so that they are not all accounts that
-# already bought (an account buys new business once).
-BIG_BOOTH = {"booth_scans_per_show": 2600.0, "companies_per_scale": 10000}
+# in a market of five times the demo's companies, spread flatter over them, so that the second
+# year's booth is not mostly people of accounts that already bought (an account buys new
+# business once: with the demo's market, half of them).
+BIG_BOOTH = {
+    "booth_scans_per_show": 2600.0,
+    "companies_per_scale": 10000,
+    "market_concentration": 3.0,
+}
 SCENARIOS = (
     CalibrationScenario(
         "booth_not_followed_up",

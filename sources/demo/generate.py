@@ -66,7 +66,7 @@ def generate(
     companies = make_companies(
         max(50, int(scenario.companies_per_scale * scale)), stream(seed, "companies")
     )
-    market = Market(companies, stream(seed, "people"))
+    market = Market(companies, stream(seed, "people"), scenario.market_concentration)
     contacts = marketing.capture_contacts(
         market, ads, timeline, scenario, scale, stream(seed, "contacts"), rows
     )

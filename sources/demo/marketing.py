@@ -44,10 +44,10 @@ class Contact:
 class Market:
     """Draws new people at companies; a few companies attract many of them."""
 
-    def __init__(self, companies: list[Company], rng: np.random.Generator):
+    def __init__(self, companies: list[Company], rng: np.random.Generator, concentration: float):
         self.companies = companies
         self.rng = rng
-        weights = rng.pareto(1.2, size=len(companies)) + 0.2
+        weights = rng.pareto(concentration, size=len(companies)) + 0.2
         self._cumulative = np.cumsum(weights / weights.sum())
         self.people: list[Person] = []
 

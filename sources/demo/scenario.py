@@ -81,6 +81,9 @@ class Scenario:
     # Companies in the market at scale 1. An account buys new business once, so with many leads
     # per company a planted effect on leads barely moves who buys: calibration widens the market.
     companies_per_scale: int = 2000
+    # The Pareto shape of how people spread over companies: 1.2, a few companies attract many
+    # of them; higher, flatter (fewer leads of accounts that already bought).
+    market_concentration: float = 1.2
     channel_intent: dict[str, float] = field(default_factory=_channel_intent)
     channel_inbound_rate: dict[str, float] = field(default_factory=_channel_inbound_rate)
     rep_habits: tuple[RepHabit, ...] = field(default_factory=_rep_habits)
