@@ -9,7 +9,7 @@ the rows. (Every other numeric column is declared ``not_metrics:`` with a reason
 A ``metrics:`` block::
 
     metrics:
-      period_column: period_start      # the period's first day
+      period_column: period_start      # the period's first day (none for grain: all_time)
       grain: month                     # or grain_column: period_grain
       dimension: rep                   # metric_values.dimension_name; omitted for the total
       dimension_column: rep_id         # the column holding the dimension's value
@@ -35,7 +35,7 @@ from typing import Any
 
 import duckdb
 
-from metric_layer.values import NO_VALUE, SCHEMA, TABLE, TOTAL
+from metric_layer.values import ALL_TIME, NO_VALUE, SCHEMA, TABLE, TOTAL
 from publishing.errors import SpecError
 from publishing.spec import IDENTIFIER, PublicationSpec
 from sources.sql_text import quote_literal
@@ -73,7 +73,7 @@ class MetricColumn:
 @dataclass(frozen=True)
 class MetricTable:
     target: str
-    period_column: str
+    period_column: str | None  # None: one all-time figure per dimension value
     grain: str | None
     grain_column: str | None
     dimension: str
@@ -133,8 +133,8 @@ def _parse_block(target: str, raw: dict[str, Any], columns: dict[str, str]) -> M
     for key in ("period_column", "grain_column", "dimension_column"):
         if key in raw and raw[key] not in columns:
             raise SpecError(f"{where}.{key}: {raw[key]!r} is not a column of the table")
-    if "period_column" not in raw:
-        raise SpecError(f"{where}: 'period_column' is missing")
+    if ("period_column" in raw) == (raw.get("grain") == ALL_TIME):
+        raise SpecError(f"{where}: 'period_column' is needed, but not for grain: {ALL_TIME}")
     metric_columns = []
     for column, mark in (raw.get("columns") or {}).items():
         if column not in columns:
@@ -160,7 +160,7 @@ def _parse_block(target: str, raw: dict[str, Any], columns: dict[str, str]) -> M
         raise SpecError(f"{where}: 'columns' must mark at least one column")
     return MetricTable(
         target=target,
-        period_column=raw["period_column"],
+        period_column=raw.get("period_column"),
         grain=raw.get("grain"),
         grain_column=raw.get("grain_column"),
         dimension=str(raw.get("dimension") or TOTAL),
@@ -202,7 +202,7 @@ def compare_column(
     sql = f"""
         with published as (
             select
-                {table.period_column} as period_start,
+                {table.period_column or "cast(null as date)"} as period_start,
                 {grain} as grain,
                 {dimension_value} as dimension_value,
                 {shown} as shown,
@@ -213,7 +213,7 @@ def compare_column(
         ),
         compared as (
             select
-                cast(published.period_start as varchar)
+                coalesce(cast(published.period_start as varchar), 'all time')
                     || ' ' || published.grain || ' ' || published.dimension_value as cell,
                 published.shown,
                 {expected} * {column.factor} as expected,
@@ -222,7 +222,7 @@ def compare_column(
             left join {values} as metric
                 on metric.metric_name = {quote_literal(column.metric)}
                 and metric.grain = published.grain
-                and metric.period_start = published.period_start
+                {"and metric.period_start = published.period_start" if table.period_column else ""}
                 and metric.dimension_name = {quote_literal(table.dimension)}
                 and metric.dimension_value = published.dimension_value
         ),

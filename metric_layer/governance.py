@@ -15,7 +15,8 @@ SUBJECTS = ("buyers", "us")
 # on evidence.
 ROLES = ("goal", "input", "driver")
 REVENUE_LINK_ENTITIES = ("contact", "account", "campaign", "deal", "ticket", "subscription", "none")
-GRAINS = ("day", "week", "month", "quarter")
+# all_time: one value per dimension over the whole history (marts that show all-time figures).
+GRAINS = ("day", "week", "month", "quarter", "all_time")
 OWNER_ROLE_WORDS = (
     "head",
     "chief",

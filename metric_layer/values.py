@@ -20,6 +20,9 @@ SCHEMA = "metric_layer"
 TABLE = "metric_values"
 TOTAL = ""  # dimension_name and dimension_value of the total (no group-by)
 NO_VALUE = "(none)"  # dimension_value when the dimension is null (e.g. a lead without a rep)
+# The whole history in one value (no metric_time); its period_start is the first day of the data
+# the metric reads, so the row says from when it counts.
+ALL_TIME = "all_time"
 
 COLUMNS = """
     metric_name varchar not null,
@@ -174,9 +177,13 @@ def _compile(
     return explained.sql_statement.sql
 
 
-def _rows_sql(names: list[str], grain: str, dimension: str, compiled: str) -> str:
+def _rows_sql(
+    names: list[str], grain: str, dimension: str, compiled: str, first_day: dt.date | None = None
+) -> str:
     """One metric_values row per metric and row of the compiled query."""
     time_column = f"metric_time__{grain}"
+    if grain == ALL_TIME and first_day:
+        time_column = f"cast({_quote(first_day.isoformat())} as date)"
     dimension_value = (
         f"coalesce(cast({dimension} as varchar), {_quote(NO_VALUE)})"
         if dimension
@@ -219,19 +226,30 @@ def plan_queries(
         key = batch_key(metric, by_name, sources) if batched else None
         span = metric_time_bounds(metric, bounds) if bounds and name in bounded else (None, None)
         for grain in meta.get("grains") or []:
+            if grain == ALL_TIME and not (bounds and metric_time_bounds(metric, bounds)[0]):
+                continue  # no data, no first day: nothing to count
             for dimension in [TOTAL, *(meta.get("dimensions") or [])]:
                 group = (grain, dimension, span, key or name)
                 groups.setdefault(group, []).append(name)
     queries = []
     for (grain, dimension, span, _), names in sorted(groups.items(), key=lambda g: str(g[0])):
-        group_by = [f"metric_time__{grain}"] + ([dimension] if dimension else [])
-        compiled = _compile(engine, names, group_by, span)
+        time_group = [] if grain == ALL_TIME else [f"metric_time__{grain}"]
+        compiled = _compile(engine, names, time_group + ([dimension] if dimension else []), span)
+        first_day = _first_day(by_name[names[0]], bounds) if grain == ALL_TIME else None
         queries.append(
             MetricQuery(
-                tuple(names), grain, dimension, _rows_sql(names, grain, dimension, compiled)
+                tuple(names),
+                grain,
+                dimension,
+                _rows_sql(names, grain, dimension, compiled, first_day),
             )
         )
     return queries
+
+
+def _first_day(metric: dict[str, Any], bounds: dict | None) -> dt.date | None:
+    first = metric_time_bounds(metric, bounds or {})[0]
+    return first.date() if first else None
 
 
 def write_metric_values(con: Any, queries: list[MetricQuery]) -> dict[str, Any]:

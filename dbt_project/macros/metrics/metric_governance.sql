@@ -14,7 +14,7 @@
         'subject': ['buyers', 'us'],
         'role': ['goal', 'input', 'driver'],
         'revenue_link_entity': ['contact', 'account', 'campaign', 'deal', 'ticket', 'subscription', 'none'],
-        'grains': ['day', 'week', 'month', 'quarter'],
+        'grains': ['day', 'week', 'month', 'quarter', 'all_time'],
         'owner_role_words': ['head', 'chief', 'vp', 'vice president', 'director', 'manager', 'lead',
                              'officer', 'owner', 'team', 'operations', 'analyst', 'engineer'],
     }) }}
