@@ -315,12 +315,10 @@ class Pipeline:
                 "connected" if kind == "call" else "replied",
             )
         speed = speed_factor(delay / HOUR, s)
-        emailed = contact.first_email_at is not None  # on the newsletter list
         engaged = bool(
             rng.random()
             < (s.opportunity_rate_in_market if contact.in_market else s.opportunity_rate_other)
             * speed
-            * (s.email_opportunity_lift if emailed else 1.0)
         )
         at = first_touch
         for touch in range(1 + int(rng.poisson(1.5 if engaged else 2.5))):

@@ -97,10 +97,8 @@ class Scenario:
     # Email: replies come mostly from in-market contacts; a reply raises a hand for sales.
     email_reply_rate_in_market: float = 0.03
     email_reply_rate_other: float = 0.002
-    # A planted effect for the gate's calibration: a lead on the newsletter list engages this
-    # many times as often when sales works it (1.0: the newsletter changes nothing: the story).
-    email_opportunity_lift: float = 1.0
-    # A planted effect on who buys (None: nobody buys outside the funnel: the story).
+    # A planted effect on who buys, for the gate's calibration (None: nobody buys outside the
+    # funnel: the story).
     planted_purchase: PlantedPurchase | None = None
     # Churn: a base yearly churn at renewal, plus this much for an account whose support was
     # all slow and badly rated (scaled by the share of slow or bad tickets).
