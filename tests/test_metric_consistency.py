@@ -51,6 +51,8 @@ def test_contract_marks_the_leaderboards_and_marts_metric_columns():
         "marts.mrr",
         "marts.ticket_metrics_monthly",
         "marts.attributed_revenue",
+        "marts.campaign_roi",
+        "marts.mrr_cohorts",
     } <= {target for target, _ in marked}
     assert marked[(BROKEN_TABLE, "median_response_hours")] == "lead_response_hours_median"
 
