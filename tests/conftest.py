@@ -5,6 +5,8 @@
   that only read a built warehouse or the published file share it; a test that changes a
   warehouse copies it first (``copy_build``).
 - ``incremental_build``: the same company built on its early drops, then incrementally.
+- ``vendor_two_drop_build``: the same company through the vendor door, built in process by the
+  Dagster job in two drops while readers query the published file (``vendor_company``).
 """
 
 from __future__ import annotations
@@ -74,6 +76,14 @@ def demo_build(tmp_path_factory) -> DemoBuild:
     result = run_make_demo(build)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return DemoBuild(build.root, result.stdout)
+
+
+@pytest.fixture(scope="session")
+def vendor_two_drop_build(tmp_path_factory):
+    """``demo_build``'s company as vendor files, converted and built in two drops."""
+    from vendor_company import build_in_two_drops
+
+    return build_in_two_drops(tmp_path_factory.mktemp("vendor_two_drops"))
 
 
 def copy_build(build: DemoBuild, target: Path) -> DemoBuild:

@@ -1,52 +1,28 @@
 """Proof: the demo company exported as HubSpot, Salesforce, Zendesk and Stripe files, converted
 by the shipped mappings and built end to end, gives the canonical build's numbers.
 
-``demo_build`` is the canonical company (same seed, same scale) built by ``make demo``; here the
-same company goes through the vendor door: ``python -m sources.demo --format vendor``, then
-``python -m sources.mappings convert`` per vendor, then the same Dagster build.
+``demo_build`` is the canonical company (same seed, same scale) built by ``make demo``; the
+session's ``vendor_two_drop_build`` takes the same company through the vendor door:
+``python -m sources.demo --format vendor``, then ``python -m sources.mappings convert`` per vendor,
+then the same Dagster job (in two drops: ``test_publish_asset`` reads that build too).
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-
 import duckdb
 import pytest
-from conftest import PROJECT_ROOT, TEST_SCALE, DemoBuild
+from conftest import DemoBuild
 
 from sources.contracts import load_contracts
-from sources.demo.vendor_export import CANONICAL_FOLDER, DEMO_VENDOR_RULES
+from sources.demo.vendor_export import DEMO_VENDOR_RULES
 
 # A rating's empty comment reads back as no comment (Zendesk writes both as an empty text).
 LOSSY_COLUMNS = {"satisfaction_ratings": {"comment_length"}}
 
 
-def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [sys.executable, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return result
-
-
 @pytest.fixture(scope="module")
-def vendor_build(tmp_path_factory) -> DemoBuild:
-    build = DemoBuild(tmp_path_factory.mktemp("vendor_build"), "")
-    # As `make demo` runs it: dagster-dbt parses the project rather than trust a stale manifest.
-    env = {**build.env(), "DAGSTER_DBT_PARSE_PROJECT_ON_LOAD": "1"}
-    exports = build.root / "exports"
-    _run(["-m", "sources.demo", "--format", "vendor", "--out", str(exports),
-          "--scale", str(TEST_SCALE), "--seed", "42"], env)  # fmt: skip
-    for vendor in sorted({vendor for vendor, _ in DEMO_VENDOR_RULES.values()}):
-        _run(["-m", "sources.mappings", "convert", "--mapping", vendor,
-              "--folder", str(exports / vendor), "--out", str(build.extracts)], env)  # fmt: skip
-    shutil.copytree(exports / CANONICAL_FOLDER, build.extracts, dirs_exist_ok=True)
-    build.dagster_home.mkdir()
-    shutil.copy(PROJECT_ROOT / "orchestration" / "dagster.yaml", build.dagster_home)
-    result = _run(["-m", "orchestration.demo"], env)
-    return DemoBuild(build.root, result.stdout)
+def vendor_build(vendor_two_drop_build) -> DemoBuild:
+    return vendor_two_drop_build.build
 
 
 @pytest.fixture(scope="module")

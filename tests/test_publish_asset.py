@@ -1,20 +1,16 @@
 """The published-warehouse asset in Dagster: built with the warehouse, read safely during a rebuild.
 
-One small demo company (its last weekly drop held back) is built in process once per module with
-the ``build_warehouse`` job; a second run loads the held-back drop and republishes while eight
-reader processes query the published file.
+The session's vendor-door company (``conftest.vendor_two_drop_build``: the demo company as vendor
+files, its last weekly drop held back) is built in process with the ``build_warehouse`` job; a
+second run loads the held-back drop and republishes while eight reader processes query the
+published file. Tests of the first build read a copy taken right after it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
-import os
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import dagster as dg
@@ -22,10 +18,11 @@ import duckdb
 import pytest
 from dagster_duckdb import DuckDBResource
 from published_files import published_contents
+from vendor_company import READERS
 
 from expectations.verdicts import PUBLISHABLE
 from orchestration.definitions import defs as load_definitions
-from orchestration.defs.jobs import build_warehouse
+from orchestration.defs.dbt.project import prepared_manifest
 from orchestration.defs.publish.assets import (
     NO_BLOCKED_METRIC_VALUES,
     PUBLISHED_METRICS,
@@ -33,58 +30,20 @@ from orchestration.defs.publish.assets import (
     tables_read,
 )
 from orchestration.defs.publish.resources import PublishedWarehouse
-from orchestration.settings import DBT_PROJECT_DIR
 from publishing import load_spec
 from publishing.versions import retained_versions
 
-SCALE = 0.2
-READERS = 8
-HELD_BACK = "held_back"
+
+@pytest.fixture(scope="module")
+def env(vendor_two_drop_build):
+    """The working and published files as the first build left them (a copy)."""
+    first = vendor_two_drop_build.first
+    return {"working": first.warehouse, "published": first.published}
 
 
 @pytest.fixture(scope="module")
-def folder(tmp_path_factory) -> Path:
-    """The demo company's extracts, with its last weekly drop moved aside for a second run."""
-    from sources.demo import generate
-
-    folder = tmp_path_factory.mktemp("publish_asset")
-    extracts = folder / "extracts"
-    report = generate(extracts, scale=SCALE, seed=42)
-    last_drop = max(path.stem for path in report.files)
-    for path in report.files:
-        if path.stem == last_drop:
-            target = folder / HELD_BACK / path.relative_to(extracts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            path.rename(target)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def env(folder):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("EXTRACTS_DIR", str(folder / "extracts"))
-        patch.setenv("WAREHOUSE_PATH", str(folder / "warehouse" / "warehouse.duckdb"))
-        patch.setenv("PUBLISHED_PATH", str(folder / "published" / "metrics.duckdb"))
-        yield {
-            "working": folder / "warehouse" / "warehouse.duckdb",
-            "published": folder / "published" / "metrics.duckdb",
-        }
-
-
-def run_build() -> dg.ExecuteInProcessResult:
-    job = load_definitions().resolve_job_def(build_warehouse.name)
-    return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
-
-
-def failed_steps(result: dg.ExecuteInProcessResult) -> list[str]:
-    return [event.step_key for event in result.all_events if event.is_step_failure]
-
-
-@pytest.fixture(scope="module")
-def first_build(env) -> dg.ExecuteInProcessResult:
-    result = run_build()
-    assert result.success, f"failed steps: {failed_steps(result)}"
-    return result
+def first_build(vendor_two_drop_build) -> dg.ExecuteInProcessResult:
+    return vendor_two_drop_build.first_result
 
 
 def publication(published: Path) -> tuple[str, dict[str, int]]:
@@ -115,16 +74,9 @@ def test_publish_asset_waits_for_every_table_the_spec_reads():
     assert metrics_duckdb.op.pool == "duckdb_writer"
 
 
-def test_exposure_lists_every_dbt_model_the_published_file_reads_and_has_an_owner(tmp_path):
-    subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "parse", "--project-dir", str(DBT_PROJECT_DIR)]
-        + ["--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path), "--quiet"]
-        + ["--log-path", str(tmp_path / "logs")],
-        env={**os.environ, "WAREHOUSE_PATH": str(tmp_path / "warehouse.duckdb")},
-        check=True,
-        capture_output=True,
-    )
-    manifest = json.loads((tmp_path / "manifest.json").read_text())
+def test_exposure_lists_every_dbt_model_the_published_file_reads_and_has_an_owner():
+    # The manifest the Dagster definitions are built from (parsed again if the project changed).
+    manifest = json.loads(prepared_manifest().read_text())
     models = {
         (node["schema"], node["alias"]): unique_id
         for unique_id, node in manifest["nodes"].items()
@@ -227,76 +179,18 @@ def test_every_dbt_asset_carries_its_columns_and_every_table_its_row_count(env, 
     assert counted > len(materializations) / 2  # tables are counted; views are not
 
 
-def read_in_a_loop(published: str, ready, stop, results) -> None:
-    """One reader: reopen the file each time, check every table against its publication row."""
-    reads, errors, versions = 0, [], {}
-    ready.set()
-    while not stop.is_set():
-        try:
-            with duckdb.connect(published, read_only=True) as connection:
-                rows = connection.execute(
-                    "select version, table_name, row_count from publication"
-                ).fetchall()
-                tables = {
-                    f"{schema}.{name}"
-                    for schema, name in connection.execute(
-                        "select schema_name, table_name from duckdb_tables() "
-                        "where schema_name <> 'main'"
-                    ).fetchall()
-                }
-                if len({version for version, _, _ in rows}) != 1:
-                    errors.append(f"publication mixes versions: {rows}")
-                if tables != {table for _, table, _ in rows}:
-                    errors.append(f"tables {sorted(tables)} differ from the publication {rows}")
-                for version, table, expected in rows:
-                    actual = connection.execute(f"select count(*) from {table}").fetchall()[0][0]
-                    if actual != expected:
-                        errors.append(f"{version} {table}: {actual} rows, publication {expected}")
-                versions[rows[0][0]] = versions.get(rows[0][0], 0) + 1
-                reads += 1
-        except duckdb.Error as error:
-            errors.append(f"{type(error).__name__}: {error}")
-        # A BI tool's pace, not a spin: eight spinning readers would starve the rebuild of CPU.
-        stop.wait(0.25)
-    results.put((reads, errors, versions))
+def test_readers_never_fail_or_see_a_mix_while_the_warehouse_rebuilds(vendor_two_drop_build):
+    build, during = vendor_two_drop_build.build, vendor_two_drop_build.readers
+    first_version, first_counts = publication(vendor_two_drop_build.first.published)
+    outcomes = during.outcomes
 
-
-def test_readers_never_fail_or_see_a_mix_while_the_warehouse_rebuilds(env, folder, first_build):
-    first_version, first_counts = publication(env["published"])
-    context = multiprocessing.get_context("spawn")
-    results, stop = context.Queue(), context.Event()
-    ready = [context.Event() for _ in range(READERS)]
-    readers = [
-        context.Process(target=read_in_a_loop, args=(str(env["published"]), event, stop, results))
-        for event in ready
-    ]
-    for reader in readers:
-        reader.start()
-    try:
-        assert all(event.wait(timeout=120) for event in ready)
-        # A new weekly drop lands: load it, rebuild every model, publish again.
-        for path in (folder / HELD_BACK).rglob("*.*"):
-            target = folder / "extracts" / path.relative_to(folder / HELD_BACK)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(path, target)
-        started = time.monotonic()
-        second = run_build()
-        rebuild_seconds = time.monotonic() - started
-        time.sleep(1)  # every reader reads the new version a few times
-    finally:
-        stop.set()
-        outcomes = [results.get(timeout=120) for _ in readers]
-        for reader in readers:
-            reader.join(timeout=30)
-    assert second.success, f"failed steps: {failed_steps(second)}"
-
-    second_version, second_counts = publication(env["published"])
+    second_version, second_counts = publication(build.published)
     reads = sum(reads for reads, _, _ in outcomes)
     errors = [error for _, reader_errors, _ in outcomes for error in reader_errors]
     versions_read = set().union(*(versions for _, _, versions in outcomes))
     print(
-        f"\nrebuild and publish in {rebuild_seconds:.1f}s while {READERS} readers made {reads} "
-        f"consistent reads of versions {sorted(versions_read)}"
+        f"\nrebuild and publish in {during.rebuild_seconds:.1f}s while {READERS} readers made"
+        f" {reads} consistent reads of versions {sorted(versions_read)}"
     )
     assert errors == []
     assert second_version != first_version
@@ -304,25 +198,31 @@ def test_readers_never_fail_or_see_a_mix_while_the_warehouse_rebuilds(env, folde
     assert {first_version, second_version} <= versions_read
     assert all(reads > 0 for reads, _, _ in outcomes)
     assert first_version in {
-        path.name.rsplit(".", 1)[-1] for path in retained_versions(env["published"])
+        path.name.rsplit(".", 1)[-1] for path in retained_versions(build.published)
     }
 
 
-def test_a_refused_publish_keeps_the_previous_file(env, first_build):
-    published = env["published"]
+def test_a_refused_publish_keeps_the_previous_file(env, tmp_path):
+    # A private copy of the first build: this test changes the warehouse and publishes.
+    working = tmp_path / "warehouse" / env["working"].name
+    published = tmp_path / "published" / env["published"].name
+    for source, target in ((env["working"], working), (env["published"], published)):
+        shutil.copytree(source.parent, target.parent)
     before_sha, (before_version, _) = file_sha256(published), publication(published)
     resources = {
-        "warehouse": DuckDBResource(database=str(env["working"])),
+        "warehouse": DuckDBResource(database=str(working)),
         "published": PublishedWarehouse(path=str(published)),
     }
     # A mart drifts from the BI contract: the column's type changes under it.
-    with duckdb.connect(str(env["working"])) as working:
-        working.execute("alter table marts.mrr alter column active_subscription_count type bigint")
+    with duckdb.connect(str(working)) as connection:
+        connection.execute(
+            "alter table marts.mrr alter column active_subscription_count type bigint"
+        )
     try:
         result = dg.materialize([metrics_duckdb], resources=resources, raise_on_error=False)
     finally:
-        with duckdb.connect(str(env["working"])) as working:
-            working.execute(
+        with duckdb.connect(str(working)) as connection:
+            connection.execute(
                 "alter table marts.mrr alter column active_subscription_count type integer"
             )
     assert not result.success
@@ -338,11 +238,12 @@ def test_a_refused_publish_keeps_the_previous_file(env, first_build):
     assert publication(published)[0] != before_version
 
 
-def test_two_builds_of_the_same_files_publish_identical_contents(env, folder, demo_build):
-    """This module's warehouse, loaded in two drops and rebuilt (the readers test), against
-    ``make demo`` of the same files at once: every published value is the same, bit for bit."""
-    assert not list((folder / HELD_BACK).rglob("*.*")), "runs after the rebuild with the last drop"
-    ours, theirs = published_contents(env["published"]), published_contents(demo_build.published)
+def test_two_builds_of_the_same_files_publish_identical_contents(vendor_two_drop_build, demo_build):
+    """The vendor-door company, loaded in two drops and rebuilt (the readers test), against
+    ``make demo`` of the canonical files at once: every published value is the same, bit for bit."""
+    build = vendor_two_drop_build.build
+    assert not list(vendor_two_drop_build.held_back.rglob("*.*")), "the last drop was loaded"
+    ours, theirs = published_contents(build.published), published_contents(demo_build.published)
     assert set(ours) == set(theirs)
     differing = [table for table in ours if ours[table] != theirs[table]]
     assert differing == []
