@@ -46,9 +46,10 @@ $(OLD_DUCKDB_VENV)/.installed:
 chromium:
 	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
 
+# Two workers, one per core; tests/parallel_groups.py says how the suite is split between them.
 test: install $(OLD_DUCKDB_VENV)/.installed chromium
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadscope --no-loadscope-reorder
 
 # The loader's fuzz test with many seeds (make test runs a few): LOAD_FUZZ_SEEDS drop corruptions
 # per format, each compared record by record with the loading rules.

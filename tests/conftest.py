@@ -7,6 +7,9 @@
 - ``incremental_build``: the same company built on its early drops, then incrementally.
 - ``vendor_two_drop_build``: the same company through the vendor door, built in process by the
   Dagster job in two drops while readers query the published file (``vendor_company``).
+
+``make test`` runs two pytest-xdist workers: ``parallel_groups`` says how the suite is split and
+how ``demo_build`` is built once for both.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from parallel_groups import ordered_for_workers, shared_by_workers, unit_scheduling
 
 TEST_SCALE = 0.2
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -69,13 +73,35 @@ def run_make_demo(build: DemoBuild) -> subprocess.CompletedProcess:
     )
 
 
+def pytest_configure(config):
+    if config.getoption("numprocesses", default=None) and "PYTEST_XDIST_WORKER" not in os.environ:
+        # Parse dbt once before the workers start: each would otherwise find no manifest on a
+        # fresh clone and parse at the same time (dagster-dbt's guard waits only 60 s).
+        from orchestration.defs.dbt.project import prepared_manifest
+
+        prepared_manifest()
+
+
+def pytest_collection_modifyitems(config, items):
+    if "PYTEST_XDIST_WORKER" in os.environ:  # make test's workers: both order the units alike
+        items[:] = ordered_for_workers(items)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    return unit_scheduling(config, log) if config.getvalue("dist") == "loadscope" else None
+
+
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory) -> DemoBuild:
     """The demo company built once by ``make demo``; read it, or copy it before changing it."""
-    build = DemoBuild(tmp_path_factory.mktemp("demo_build"), "")
-    result = run_make_demo(build)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return DemoBuild(build.root, result.stdout)
+
+    def build(root: Path) -> str:
+        result = run_make_demo(DemoBuild(root, ""))
+        assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+        return result.stdout
+
+    return DemoBuild(*shared_by_workers(tmp_path_factory, "demo_build", build))
 
 
 @pytest.fixture(scope="session")
