@@ -31,6 +31,7 @@ SECOND_UNIT = "tests/test_gate_calibration.py"  # a long unit that never reads d
 # The longest units (each runs whole builds or servers), longest first; the others are shorter.
 LONGEST = (
     "vendor_two_drop_build",
+    "tests/test_crash_safety.py",
     "tests/test_end_to_end.py",
     "tests/test_mappings_partial.py",
     "incremental_build",

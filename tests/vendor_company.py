@@ -23,6 +23,8 @@ import pytest
 from conftest import PROJECT_ROOT, TEST_SCALE, DemoBuild
 from published_reader import read_in_a_loop
 
+from sources.drops import drop_date, drop_dates
+
 READERS = 8
 HELD_BACK = "held_back"
 
@@ -69,11 +71,11 @@ def extract_files(folder: Path) -> list[Path]:
     return [p for p in sorted(folder.rglob("*.*")) if p.is_file() and "_lineage" not in p.parts]
 
 
-def move_drop(source: Path, target: Path, stem: str | None = None) -> None:
-    """Move the extract files (of one drop, or all) from ``source`` to the same place under
+def move_drop(source: Path, target: Path, date: str | None = None) -> None:
+    """Move the extract files (of one drop date, or all) from ``source`` to the same place under
     ``target``."""
     for path in extract_files(source):
-        if stem is None or path.stem == stem:
+        if date is None or drop_date(path) == date:
             destination = target / path.relative_to(source)
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.move(path, destination)
@@ -129,7 +131,8 @@ def build_in_two_drops(root: Path) -> TwoDropBuild:
     build, first = DemoBuild(root / "build", ""), DemoBuild(root / "first", "")
     held_back = root / HELD_BACK
     export_and_convert(root / "exports", build.extracts)
-    last_drop = max(path.stem for path in extract_files(build.extracts))
+    # Vendor files carry the date inside their own names (``zendesk__tickets__tickets_<date>``).
+    last_drop = drop_dates(extract_files(build.extracts))[-1]
     move_drop(build.extracts, held_back, last_drop)
 
     first_result = run_build(build)
