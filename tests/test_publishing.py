@@ -413,8 +413,12 @@ def test_duckdb_1_1_reads_every_table(working, published, spec):
     assert output["counts"] == report.row_counts | {"main.publication": 3}
 
 
-def read_in_a_loop(published: str, ready, stop, results) -> None:
-    """One reader process: each read checks table counts against that version's publication."""
+def read_in_a_loop(published: str, number: int, ready, stop, sightings, results) -> None:
+    """One reader process: each read checks table counts against that version's publication.
+
+    Each version it reads for the first time is reported on ``sightings``, so the test waits for
+    what the readers saw instead of sleeping for a time that a busy machine might not honour.
+    """
     reads, retries, errors, versions = 0, 0, [], set()
     ready.set()
     while not stop.is_set():
@@ -431,12 +435,14 @@ def read_in_a_loop(published: str, ready, stop, results) -> None:
             publication = connection.execute(
                 "select version, table_name, row_count from publication"
             ).fetchall()
-            versions.update(version for version, _, _ in publication)
             for _, table, expected in publication:
                 actual = connection.execute(f"select count(*) from {table}").fetchall()[0][0]
                 if actual != expected:
                     errors.append(f"{table}: {actual} rows, publication says {expected}")
             reads += 1
+            for version in {version for version, _, _ in publication} - versions:
+                versions.add(version)
+                sightings.put((number, version))
         except duckdb.Error as error:
             errors.append(f"read: {error}")
         finally:
@@ -447,22 +453,28 @@ def read_in_a_loop(published: str, ready, stop, results) -> None:
 def test_eight_readers_never_fail_while_publishes_happen(working, published, spec):
     publish(working, published, spec)
     context = multiprocessing.get_context("spawn")
-    results, stop = context.Queue(), context.Event()
+    results, sightings, stop = context.Queue(), context.Queue(), context.Event()
     ready_events = [context.Event() for _ in range(8)]
     readers = [
-        context.Process(target=read_in_a_loop, args=(str(published), ready, stop, results))
-        for ready in ready_events
+        context.Process(
+            target=read_in_a_loop,
+            args=(str(published), number, ready, stop, sightings, results),
+        )
+        for number, ready in enumerate(ready_events)
     ]
     for reader in readers:
         reader.start()
     assert all(ready.wait(timeout=120) for ready in ready_events)
     started = time.monotonic()
 
-    versions_seen = set()
+    versions_seen, sighted = set(), set()
     for publish_number in range(1, 5):
         build_working_warehouse(working, values_per_metric=100 + publish_number * 50)
-        versions_seen.add(publish(working, published, spec).version)
-        time.sleep(0.2)  # let every reader read each version a few times
+        version = publish(working, published, spec).version
+        versions_seen.add(version)
+        # Every reader must reach each new version before the next publish replaces it.
+        while not all((number, version) in sighted for number in range(len(readers))):
+            sighted.add(sightings.get(timeout=300))
     stop.set()
 
     outcomes = [results.get(timeout=60) for _ in readers]
@@ -478,4 +490,4 @@ def test_eight_readers_never_fail_while_publishes_happen(working, published, spe
     )
     assert errors == []
     assert reads >= 8 * len(versions_seen)
-    assert versions_seen <= versions_read  # readers followed every swap
+    assert versions_seen <= versions_read  # every reader followed every swap
