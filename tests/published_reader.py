@@ -9,8 +9,12 @@ from __future__ import annotations
 import duckdb
 
 
-def read_in_a_loop(published: str, ready, stop, results) -> None:
-    """One reader: reopen the file each time, check every table against its publication row."""
+def read_in_a_loop(published: str, number: int, ready, stop, sightings, results) -> None:
+    """One reader: reopen the file each time, check every table against its publication row.
+
+    A version read for the first time is reported on ``sightings`` as (number, version), so the
+    test waits for what the readers saw rather than for a time a busy machine might not honour.
+    """
     reads, errors, versions = 0, [], {}
     ready.set()
     while not stop.is_set():
@@ -34,6 +38,8 @@ def read_in_a_loop(published: str, ready, stop, results) -> None:
                     actual = connection.execute(f"select count(*) from {table}").fetchall()[0][0]
                     if actual != expected:
                         errors.append(f"{version} {table}: {actual} rows, publication {expected}")
+                if rows[0][0] not in versions:
+                    sightings.put((number, rows[0][0]))
                 versions[rows[0][0]] = versions.get(rows[0][0], 0) + 1
                 reads += 1
         except duckdb.Error as error:

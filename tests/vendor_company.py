@@ -104,11 +104,14 @@ def failed_steps(result) -> list[str]:
 def rebuild_while_reading(build: DemoBuild, held_back: Path):
     """Start the readers, land the held-back drop, build and publish again, stop the readers."""
     context = multiprocessing.get_context("spawn")
-    results, stop = context.Queue(), context.Event()
+    results, sightings, stop = context.Queue(), context.Queue(), context.Event()
     ready = [context.Event() for _ in range(READERS)]
     readers = [
-        context.Process(target=read_in_a_loop, args=(str(build.published), event, stop, results))
-        for event in ready
+        context.Process(
+            target=read_in_a_loop,
+            args=(str(build.published), number, event, stop, sightings, results),
+        )
+        for number, event in enumerate(ready)
     ]
     for reader in readers:
         reader.start()
@@ -118,13 +121,22 @@ def rebuild_while_reading(build: DemoBuild, held_back: Path):
         started = time.monotonic()
         second = run_build(build)
         rebuild_seconds = time.monotonic() - started
-        time.sleep(1)  # every reader reads the new version a few times
+        if second.success:
+            wait_until_every_reader_read_two_versions(sightings)
     finally:
         stop.set()
         outcomes = [results.get(timeout=120) for _ in readers]
         for reader in readers:
             reader.join(timeout=30)
     return second, ReadersDuringRebuild(outcomes, rebuild_seconds)
+
+
+def wait_until_every_reader_read_two_versions(sightings) -> None:
+    """The readers started on the first version; each must also reach the rebuilt one."""
+    versions_by_reader: dict[int, set[str]] = {number: set() for number in range(READERS)}
+    while any(len(versions) < 2 for versions in versions_by_reader.values()):
+        number, version = sightings.get(timeout=300)
+        versions_by_reader[number].add(version)
 
 
 def build_in_two_drops(root: Path) -> TwoDropBuild:
