@@ -118,6 +118,7 @@ def serve_and_stop(command: Command, folder: Path, port_variable: str, page: str
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        preexec_fn=terminal_signals,
     )
     try:
         answered = wait_for_page(server, f"http://127.0.0.1:{port}{page}")
@@ -133,6 +134,14 @@ def serve_and_stop(command: Command, folder: Path, port_variable: str, page: str
     assert stopped(server.pid), output[-3000:]
     warnings = Counter(line.split(" - ", 1)[-1] for line in output.splitlines() if "WARN" in line)
     assert max(warnings.values(), default=0) <= 1, warnings.most_common(3)
+
+
+def terminal_signals() -> None:
+    """Signals as a terminal's shell gives them. A command a non-interactive shell puts in the
+    background ignores SIGINT, and its Python children then never see Ctrl-C: CI may start us so."""
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
 
 
 def stopped(group: int) -> bool:
