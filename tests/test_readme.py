@@ -8,7 +8,6 @@ also runs the slow commands (``make lint``, ``make docs``).
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -122,9 +121,6 @@ def serve_and_stop(command: Command, folder: Path, port_variable: str, page: str
     )
     try:
         answered = wait_for_page(server, f"http://127.0.0.1:{port}{page}")
-        if answered and command.name == "make dev":
-            # Stopped once usable, as a user does: the UI answers before the code location loaded.
-            answered = wait_for_code_location(server, f"http://127.0.0.1:{port}/graphql")
     finally:
         # What a terminal's Ctrl-C or a supervisor's stop does: signal the whole process group.
         os.killpg(server.pid, signal.SIGTERM)
@@ -172,28 +168,6 @@ def wait_for_page(server: subprocess.Popen, url: str) -> bool:
                 return response.status == 200
         except OSError:
             time.sleep(2)
-    return False
-
-
-LOCATION_STATUS = "{ workspaceOrError { ... on Workspace { locationEntries { loadStatus } } } }"
-
-
-def wait_for_code_location(server: subprocess.Popen, url: str) -> bool:
-    """Dagster's webserver has loaded every code location (its GraphQL API says so)."""
-    query = json.dumps({"query": LOCATION_STATUS}).encode()
-    deadline = time.monotonic() + SERVER_START_LIMIT_SECONDS
-    while time.monotonic() < deadline and server.poll() is None:
-        request = urllib.request.Request(
-            url, data=query, headers={"Content-Type": "application/json"}
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                entries = json.load(response)["data"]["workspaceOrError"]["locationEntries"]
-            if entries and all(entry["loadStatus"] == "LOADED" for entry in entries):
-                return True
-        except (OSError, KeyError, TypeError, ValueError):
-            pass
-        time.sleep(2)
     return False
 
 
