@@ -11,9 +11,11 @@ export EXTRACTS_DIR ?= $(CURDIR)/data/extracts
 export WAREHOUSE_PATH ?= $(CURDIR)/data/warehouse/warehouse.duckdb
 export PUBLISHED_PATH ?= $(CURDIR)/data/published/metrics.duckdb
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+# The Spark target's warehouse directory and metastore (dbt_project/profiles.yml, target spark).
+export SPARK_DIR ?= $(CURDIR)/data/spark
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install demo test dev check-defs bench lint docs clean dashboard chromium fuzz calibrate crash
+.PHONY: install install-spark demo test dev check-defs bench lint docs clean dashboard chromium fuzz calibrate crash
 
 # The environment is rebuilt only when the lock file changes. Bytecode is compiled once here:
 # otherwise every process recompiles dagster, dbt and MetricFlow on import (~2 s of CPU each)
@@ -25,6 +27,16 @@ $(BIN)/.installed: pyproject.toml uv.lock
 	touch $@
 
 install: $(BIN)/.installed
+
+# The optional Spark engine (dbt-spark in session mode, local pyspark on the machine's Java 17):
+# its own environment, the default one plus the `spark` group, so `make install` stays lean and
+# its exact sync never removes pyspark.
+SPARK_VENV := .venv-spark
+$(SPARK_VENV)/bin/.installed: pyproject.toml uv.lock $(BIN)/.installed
+	UV_PROJECT_ENVIRONMENT=$(SPARK_VENV) .tools/bin/uv sync --frozen --compile-bytecode --group spark --python $(PYTHON)
+	touch $@
+
+install-spark: $(SPARK_VENV)/bin/.installed
 
 $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
