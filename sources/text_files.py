@@ -1,11 +1,11 @@
 """CSV and JSONL files as records with their true line numbers, counted from the file itself.
 
-Both formats are first read as physical lines (the file's text split in SQL), so a record's line
-number and the file's record count never depend on a parser that may have failed. A CSV record
-spans several lines only where a quoted field holds line breaks and the span reads as exactly one
-well-formed record; otherwise each line is a record of its own, so one unterminated quote costs
-one line, not the rest of the file. A last line without a line end may be cut off: it is
-quarantined, never half-accepted.
+Both formats are first read as physical lines (the file in pieces of whole lines, each split in
+SQL: no file needs to fit in memory), so a record's line number and the file's record count never
+depend on a parser that may have failed. A CSV record spans several lines only where a quoted
+field holds line breaks and the span reads as exactly one well-formed record; otherwise each line
+is a record of its own, so one unterminated quote costs one line, not the rest of the file. A
+last line without a line end may be cut off: it is quarantined, never half-accepted.
 
 Each reader fills ``_load_stage(_line, <contract columns> VARCHAR)`` with the exact text of every
 readable record and ``_load_rejects`` with the records that cannot be split into fields.
@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from sources.contracts import Contract
-from sources.sql_text import literal_path, quote_ident, quote_literal
+from sources.sql_text import quote_ident, quote_literal
 from sources.staging import (
     REJECTS_TABLE,
     STAGE_TABLE,
@@ -26,8 +26,8 @@ from sources.staging import (
     check_columns,
     create_empty_rejects,
 )
+from sources.text_lines import LINES_TABLE, read_lines
 
-LINES_TABLE = "_load_lines"
 CUT_OFF = "last line has no line end: the record may be cut off"
 # One CSV field: quoted (quotes inside doubled, line breaks allowed) or unquoted without quotes.
 _FIELD = '(?:"(?:[^"]|"")*"|[^",]*)'
@@ -36,35 +36,6 @@ _JSON_NUMBER_TYPES = ("UBIGINT", "BIGINT", "HUGEINT", "DOUBLE")
 # A key's number as written: after an object's brace or comma (never inside a string, where a
 # quote would be escaped), the key, a colon and the number's characters.
 _NUMBER_AFTER_KEY = r'[{{,]\s*"{key}"\s*:\s*(-?[0-9][0-9.eE+-]*)'
-
-
-def _read_lines(con: duckdb.DuckDBPyConnection, path: Path, source_file: str) -> str:
-    """Fill ``_load_lines(line, text, lacks_line_end)``; return the separator (``\\n`` or ``\\r``).
-
-    Only the last line can lack a line end. With ``\\r\\n`` line ends each text keeps its
-    ``\\r``: a CSV field running over lines keeps its line breaks as written.
-    """
-    source = f"read_text({literal_path(path)})"
-    try:
-        (separator,) = con.execute(
-            "SELECT CASE WHEN NOT contains(content, chr(10)) AND contains(content, chr(13))"
-            f" THEN chr(13) ELSE chr(10) END FROM {source}"
-        ).fetchall()[0]
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {LINES_TABLE} AS"
-            " SELECT i AS line, CASE WHEN i = 1 THEN ltrim(parts[i], chr(65279)) ELSE parts[i] END"
-            " AS text, i = len(parts) AS lacks_line_end"
-            f" FROM (SELECT string_split(content, ?) AS parts FROM {source}),"
-            " range(1, len(parts) + 1) AS r(i)",
-            [separator],
-        )
-    except duckdb.InvalidInputException as error:
-        if "UTF-8" in str(error):
-            raise LoadError(source_file, "file is not UTF-8 encoded") from None
-        raise
-    # After a final line end the last part is empty: it is no line, and no line lacks an end.
-    con.execute(f"DELETE FROM {LINES_TABLE} WHERE lacks_line_end AND text = ''")
-    return separator
 
 
 def _without_carriage_return(text: str) -> str:
@@ -166,7 +137,7 @@ def _join_multiline_records(
 def stage_csv(
     con: duckdb.DuckDBPyConnection, contract: Contract, path: Path, source_file: str
 ) -> tuple[str, ...]:
-    separator = _read_lines(con, path, source_file)
+    separator = read_lines(con, path, source_file)
     header = _csv_header(con, source_file)
     # A CSV header is the file's schema: every contract column must be in it.
     extra_columns = check_columns(contract, header, source_file, "header", contract.column_names)
@@ -242,7 +213,7 @@ def _exact_json_values(contract: Contract) -> str:
 def stage_jsonl(
     con: duckdb.DuckDBPyConnection, contract: Contract, path: Path, source_file: str
 ) -> tuple[str, ...]:
-    _read_lines(con, path, source_file)
+    read_lines(con, path, source_file)
     # Blank lines are no records; a line's text ends before its \r.
     text = _without_carriage_return("text")
     con.execute(

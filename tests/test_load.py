@@ -374,7 +374,7 @@ BAD_CSV_FILES = {
         csv_text("I1,3,true,a,hello,2025-11-30,2025-11-01 10:00:00",
                  header=HEADER.replace("price,", "")).encode(), "price", "missing"),
     "not utf-8": (csv_text(CLEAN_ROWS[0]).encode() + "I8,1,1.00,,,caf\u00e9,,2025-11-01 10:00:00\n"
-                  .encode("latin-1"), None, "UTF-8"),
+                  .encode("latin-1"), None, "not UTF-8 encoded (line 3)"),
 }  # fmt: skip
 
 

@@ -23,6 +23,7 @@ import pytest
 from load_oracle import REFUSED, value_of
 from test_load import make_contract
 
+from sources import text_lines
 from sources.load import LoadError, ensure_raw_schema, load_extract
 
 SEEDS = range(int(os.environ.get("LOAD_FUZZ_SEEDS", "12")))
@@ -261,4 +262,13 @@ def run_case(contracts, fmt: str, seed: int, tmp_path) -> None:
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
 def test_corrupted_drop_loses_nothing_and_changes_nothing_silently(contracts, fmt, seed, tmp_path):
+    run_case(contracts, fmt, seed, tmp_path)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_text_drop_read_in_small_pieces_loads_the_same(contracts, fmt, seed, tmp_path, monkeypatch):
+    """Big files are read in pieces: pieces shorter than a line (every line and quoted line break
+    spans reads) or of a few lines must give the records of a file read in one piece."""
+    monkeypatch.setattr(text_lines, "PIECE_BYTES", (7, 300)[seed % 2])
     run_case(contracts, fmt, seed, tmp_path)
