@@ -9,8 +9,10 @@ files), ``dbt_parse`` (once, as the product parses once), ``dbt_full`` (a full b
 ``transform_floor`` (the compiled SQL as one DuckDB script), ``load_last_drop``, ``dbt_fixed_cost``
 (one tiny model: what any dbt invocation costs, the floor of an incremental build),
 ``dbt_incremental`` (what a new drop costs) and ``dbt_full_refresh`` (the same data rebuilt from
-scratch, to compare with). Prints one JSON line: the rows the phase handled, for the floors the
-seconds of the measured work alone, and for dbt the seconds per materialization and outside them.
+scratch, to compare with), ``metric_values`` and ``gate`` (the revenue-link gate's step, target
+under 20 s at scale 1: wall and CPU seconds). Prints one JSON line: the rows the phase handled,
+for the floors the seconds of the measured work alone, and for dbt the seconds per
+materialization and outside them.
 """
 
 from __future__ import annotations
@@ -123,6 +125,42 @@ def where_time_went(target: Path, wall_seconds: float) -> dict[str, float]:
     return {kind: round(value, 1) for kind, value in seconds.items()}
 
 
+def metric_values(workdir: Path) -> int:
+    """The metric layer's values on the built warehouse (what the gate judges and hashes)."""
+    from metric_layer.build import build_metric_values
+
+    con = duckdb.connect(str(workdir / "warehouse.duckdb"), config=working_connection_config())
+    try:
+        build_metric_values(con, workdir / "target" / "semantic_manifest.json")
+        return con.execute("select count(*) from metric_layer.metric_values").fetchone()[0]
+    finally:
+        con.close()
+
+
+def gate(workdir: Path) -> Outcome:
+    """The gate step as the product runs it (evidence, GX suites with Data Docs, verdicts): wall
+    and CPU seconds of the step alone, its modules imported first (the code location has them
+    loaded before a run), and the step's own split."""
+    import resource
+
+    from expectations.gate import run_gate_on
+
+    con = duckdb.connect(str(workdir / "warehouse.duckdb"), config=working_connection_config())
+    try:
+        cpu = resource.getrusage(resource.RUSAGE_SELF)
+        started = time.perf_counter()
+        run = run_gate_on(
+            con, workdir / "target" / "semantic_manifest.json", docs_dir=workdir / "gate_docs"
+        )
+        seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_SELF)
+    finally:
+        con.close()
+    cpu_seconds = after.ru_utime - cpu.ru_utime + after.ru_stime - cpu.ru_stime
+    detail = {"cpu seconds": round(cpu_seconds, 1), **run.seconds}
+    return Outcome(len(run.statuses), seconds=seconds, detail=detail)
+
+
 PHASES = {
     "generate": lambda args: generate(args.workdir, args.scale),
     "load": lambda args: load(args.workdir),
@@ -135,6 +173,8 @@ PHASES = {
     "dbt_fixed_cost": lambda args: dbt_build(args.workdir, *ONE_TINY_MODEL),
     "dbt_incremental": lambda args: dbt_build(args.workdir, *BUILD),
     "dbt_full_refresh": lambda args: dbt_build(args.workdir, *FULL_REFRESH),
+    "metric_values": lambda args: metric_values(args.workdir),
+    "gate": lambda args: gate(args.workdir),
 }
 
 

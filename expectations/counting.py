@@ -62,18 +62,22 @@ def entity_sql(plan: MetricPlan, population: MeasureRows | None) -> str | None:
     comparable = _first_countings(population, None)
     # Same type and period: the population's entities the metric never counted, captured while
     # the metric was counting. Their window starts as long after their capture as the counted
-    # entities' does after theirs (the median lag): a metric counted weeks after capture (an
-    # email) then loses the same early deals on both sides, instead of only on its own.
+    # entities' does after theirs (the median lag over every counted entity the population has;
+    # counted before its capture, a booth scan imported days later: no lag): a metric counted
+    # weeks after capture (an email) then loses the same early deals on both sides, instead of
+    # only on its own. A median over the counted after capture only took a booth's lag from
+    # the quarter of its scans who were known for months, and shifted the comparable leads'
+    # windows past most of their deals.
     return f"""
         select * from (
             with counted as ({counted}),
             comparable as ({comparable}),
             lag as (
                 select coalesce(
-                    median(epoch(counted.counted_at) - epoch(comparable.counted_at)), 0
+                    median(greatest(epoch(counted.counted_at) - epoch(comparable.counted_at), 0)),
+                    0
                 ) as lag_seconds
                 from counted inner join comparable using (entity_id)
-                where counted.counted_at >= comparable.counted_at
             )
             select {name} as metric_name, '{plan.entity_type}' as entity_type, *,
                 true as is_counted

@@ -67,8 +67,9 @@ def compute_evidence(
     ``metrics`` only: calibration judges the metrics it planted an effect in)."""
     planner = SemanticPlanner(manifest)
     plans = [plan for plan in planner.plans() if metrics is None or plan.metric in metrics]
+    required = settings.get("comparison_population_requires") or {}
     populations = {
-        entity: planner.population(model, entity)
+        entity: planner.population(model, entity, required.get(entity))
         for entity, model in settings["comparison_populations"].items()
     }
     build_entities(con, plans, populations, settings["attribution_window_days"])

@@ -89,13 +89,18 @@ class SemanticPlanner:
     def plans(self) -> list[MetricPlan]:
         return [self.plan(name) for name in sorted(self.metrics)]
 
-    def population(self, semantic_model: str, entity: str) -> MeasureRows | None:
-        """Every entity of a type, at the time the population's semantic model counts it."""
+    def population(
+        self, semantic_model: str, entity: str, required: str | None = None
+    ) -> MeasureRows | None:
+        """Every entity of a type (those whose boolean dimension ``required`` is true, if given),
+        at the time the population's semantic model counts it."""
         for model, _ in self.measure_home.values():
             if model["name"] == semantic_model:
                 entity_expr = self._entity_expr(model, entity)
                 time = model.get("defaults", {}).get("agg_time_dimension")
-                if entity_expr is None or time is None:
+                filters = [f"{{{{ Dimension('{required}') }}}}"] if required else []
+                where = self._render(model, filters)
+                if entity_expr is None or time is None or where is None:
                     return None
                 return MeasureRows(
                     f"population:{semantic_model}",
@@ -105,6 +110,7 @@ class SemanticPlanner:
                     entity_expr,
                     "count",
                     account_expr=self._entity_expr(model, "account"),
+                    where=where or None,
                 )
         return None
 
@@ -184,14 +190,9 @@ class SemanticPlanner:
         time = measure.get("agg_time_dimension") or model.get("defaults", {}).get(
             "agg_time_dimension"
         )
-        rendered = []
-        for template in filters:
-            sql = DIMENSION_TEMPLATE.sub(
-                lambda m: f"({self._dimension_expr(model, m[1])})", template
-            )
-            if "{{" in sql:
-                return f"the gate cannot read its filter {template}"
-            rendered.append(f"({sql})")
+        where = self._render(model, filters)
+        if where is None:
+            return f"the gate cannot read its filter {' and '.join(filters)}"
         return MeasureRows(
             measure_name,
             self._relation(model),
@@ -200,8 +201,20 @@ class SemanticPlanner:
             measure.get("expr") or measure_name,
             measure["agg"],
             account_expr=self._entity_expr(model, "account"),
-            where=" and ".join(rendered) or None,
+            where=where or None,
         )
+
+    def _render(self, model: dict[str, Any], filters: list[str]) -> str | None:
+        """The filters as SQL on the model's table ("" for none); None when one cannot be read."""
+        rendered = []
+        for template in filters:
+            sql = DIMENSION_TEMPLATE.sub(
+                lambda m: f"({self._dimension_expr(model, m[1])})", template
+            )
+            if "{{" in sql:
+                return None
+            rendered.append(f"({sql})")
+        return " and ".join(rendered)
 
     @staticmethod
     def _relation(model: dict[str, Any]) -> str:

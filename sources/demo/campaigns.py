@@ -333,7 +333,15 @@ class AdDays:
     form_submits: np.ndarray  # of those, sessions that left a contact
 
 
-def simulate_ads(timeline: Timeline, scale: float, rng: np.random.Generator) -> list[AdDays]:
+def simulate_ads(
+    timeline: Timeline,
+    scale: float,
+    rng: np.random.Generator,
+    flighting: float = 0.0,
+    flight_rng: np.random.Generator | None = None,
+) -> list[AdDays]:
+    """Daily ad figures; with ``flighting`` (a log-sd), each campaign's impressions times a
+    factor drawn per month from ``flight_rng`` (its own stream: ``rng``'s draws never move)."""
     result = []
     for c in CAMPAIGNS:
         if not c.is_ad:
@@ -341,6 +349,10 @@ def simulate_ads(timeline: Timeline, scale: float, rng: np.random.Generator) -> 
         days = c.active_days(timeline)
         weekday = (days // DAY + 3) % 7  # 0 = Monday
         seasonal = np.where(weekday >= 5, 0.7, 1.0) * rng.lognormal(0.0, 0.25, size=days.size)
+        if flighting:
+            months = days.astype("datetime64[s]").astype("datetime64[M]").astype(np.int64)
+            months -= months.min()
+            seasonal = seasonal * flight_rng.lognormal(0.0, flighting, months.max() + 1)[months]
         impressions = rng.poisson(c.daily_impressions * scale * seasonal)
         clicks = rng.binomial(
             impressions, c.click_rate * rng.lognormal(0, 0.15, days.size).clip(0, 5)

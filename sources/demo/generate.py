@@ -60,7 +60,9 @@ def generate(
         )
     }
 
-    ads = campaigns.simulate_ads(timeline, scale, stream(seed, "ads"))
+    ads = campaigns.simulate_ads(
+        timeline, scale, stream(seed, "ads"), scenario.ad_flighting, stream(seed, "ad_flighting")
+    )
     campaigns.campaign_rows(rows["campaigns"], timeline, stream(seed, "campaigns"))
     campaigns.ad_performance_rows(rows["ad_performance"], ads, stream(seed, "ad_reports"))
     companies = make_companies(
@@ -81,6 +83,8 @@ def generate(
     pipeline.prospect(market, int(PROSPECTS_PER_SCALE * scale))
     if scenario.planted_purchase is not None:
         pipeline.plant_purchases(contacts, stream(seed, "planted_purchases"))
+    if scenario.planted_ad_response is not None:
+        pipeline.plant_ad_buyers(ads, market, stream(seed, "planted_ad_buyers"))
 
     billing = Billing(stream(seed, "billing"))
     helpdesk = Helpdesk(stream(seed, "helpdesk"))

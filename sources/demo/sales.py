@@ -11,13 +11,14 @@ from datetime import date
 
 import numpy as np
 
+from sources.demo.campaigns import AdDays
 from sources.demo.marketing import Contact, Market
 from sources.demo.names import FIRST_NAMES, LAST_NAMES, LOST_REASONS
 from sources.demo.people import Company, Person
 from sources.demo.pricing import annual_value, choose_plan
 from sources.demo.records import Rows
 from sources.demo.scenario import RepHabit, Scenario
-from sources.demo.timeline import DAY, HOUR, Timeline, epoch, pick
+from sources.demo.timeline import DAY, HOUR, Timeline, add_months, day_of, epoch, pick
 
 STAGES = ("discovery", "qualification", "proposal", "negotiation")
 DAYS_PER_STAGE = {"smb": 7.0, "mid_market": 14.0, "enterprise": 24.0}
@@ -366,34 +367,61 @@ class Pipeline:
         per lead, on its account (new business, or an expansion once it has had new business)."""
         planted = self.scenario.planted_purchase
         for contact in contacts:
-            emailed = contact.first_email_at is not None
-            chance = planted.base_rate * (planted.lift if emailed else 1.0)
+            joined = _joined_lifted_group(contact, planted.lifted)
+            chance = planted.base_rate * (planted.lift if joined is not None else 1.0)
             if rng.random() >= chance:
                 continue
-            start = contact.first_email_at if emailed else contact.created_at
+            start = joined if joined is not None else contact.created_at
             created = start + int(rng.integers(planted.earliest_days, planted.latest_days)) * DAY
-            closed = created + int(rng.integers(1, 15)) * DAY
-            if closed >= self.timeline.as_of:
-                continue
-            person, team = contact.person, self.org.team_for(contact.person.company)
-            self.crm.contact(person, created, self.org.pick(team, "sdr", created), contact)
-            ae = self.org.pick(team, "account_executive", created)
-            account = self.crm.account(person.company, created, ae)
-            plan, seats = choose_plan(account.company.segment, rng)
-            new_business = not account.has_new_business
-            account.has_new_business = True
-            self.crm.deal(
-                account=account,
-                person=person,
-                owner=ae,
-                deal_type="new_business" if new_business else "expansion",
-                path=[("discovery", created), ("closed_won", closed)],
-                amount=annual_value(plan, seats),
-                name_suffix="New Business" if new_business else "Expansion",
-                lead_source=contact.lead_source,
-            )
-            if new_business:
-                self.won.append(WonDeal(account, person, closed, plan, seats))
+            self._planted_deal(contact.person, contact, created, contact.lead_source, rng)
+
+    def plant_ad_buyers(self, ads: list[AdDays], market: Market, rng: np.random.Generator) -> None:
+        """The scenario's planted ad response (calibration only): each month's impressions bring
+        new-business deals from people the ads reached, closing the response's lag later."""
+        response = self.scenario.planted_ad_response
+        monthly: dict[date, int] = {}
+        for ad in ads:
+            for day, impressions in zip(ad.days.tolist(), ad.impressions.tolist(), strict=True):
+                month = day_of(day).replace(day=1)
+                monthly[month] = monthly.get(month, 0) + impressions
+        for month, impressions in sorted(monthly.items()):
+            opened = epoch(add_months(month, response.lag_months))
+            for _ in range(int(rng.poisson(impressions / 1e6 * response.buyers_per_million))):
+                created = opened + int(rng.integers(0, 14)) * DAY + 10 * HOUR
+                self._planted_deal(market.new_person(), None, created, "direct", rng)
+
+    def _planted_deal(
+        self,
+        person: Person,
+        contact: Contact | None,
+        created: int,
+        lead_source: str,
+        rng: np.random.Generator,
+    ) -> None:
+        """A won deal closing within two weeks of ``created`` on the person's account (new
+        business, or an expansion once it has had new business); none past the as-of time."""
+        closed = created + int(rng.integers(1, 15)) * DAY
+        if closed >= self.timeline.as_of:
+            return
+        team = self.org.team_for(person.company)
+        self.crm.contact(person, created, self.org.pick(team, "sdr", created), contact)
+        ae = self.org.pick(team, "account_executive", created)
+        account = self.crm.account(person.company, created, ae)
+        plan, seats = choose_plan(account.company.segment, rng)
+        new_business = not account.has_new_business
+        account.has_new_business = True
+        self.crm.deal(
+            account=account,
+            person=person,
+            owner=ae,
+            deal_type="new_business" if new_business else "expansion",
+            path=[("discovery", created), ("closed_won", closed)],
+            amount=annual_value(plan, seats),
+            name_suffix="New Business" if new_business else "Expansion",
+            lead_source=lead_source,
+        )
+        if new_business:
+            self.won.append(WonDeal(account, person, closed, plan, seats))
 
     def _new_business(
         self,
@@ -454,6 +482,15 @@ class Pipeline:
                 "email": "replied" if direction == "inbound" else "sent",
             }
             self.crm.activity(ae, person, at, kind, direction, outcome[kind])
+
+
+def _joined_lifted_group(contact: Contact, lifted: str) -> int | None:
+    """When the lead joined a planted purchase's lifted group, or None if it never did."""
+    if lifted == "emailed":
+        return contact.first_email_at
+    if lifted == "followed_up_booth":
+        return contact.sql_at if contact.lead_source == "trade_show" else None
+    raise ValueError(f"unknown lifted group {lifted!r}")
 
 
 def team_and_rep_rows(org: SalesOrg, rows: dict[str, Rows]) -> None:

@@ -62,14 +62,27 @@ def _rep_habits() -> tuple[RepHabit, ...]:
 @dataclass(frozen=True)
 class PlantedPurchase:
     """A purchase effect of known size, for the gate's calibration: besides the funnel, every lead
-    buys with chance ``base_rate``, and a lead on an e-mail list ``lift`` times as often; the deal
-    opens ``earliest_days`` to ``latest_days`` after its first e-mail (or its capture, when never
-    e-mailed) and closes within two weeks, well inside any revenue window of either side."""
+    buys with chance ``base_rate``, and a lead of the ``lifted`` group ``lift`` times as often:
+    ``emailed`` (on an e-mail list) or ``followed_up_booth`` (scanned at a booth and worked by
+    sales). The deal opens ``earliest_days`` to ``latest_days`` after the lead joined the group
+    (its first e-mail, its first sales touch; else its capture) and closes within two weeks, well
+    inside any revenue window of either side."""
 
     base_rate: float
     lift: float
+    lifted: str = "emailed"
     earliest_days: int = 30
     latest_days: int = 120
+
+
+@dataclass(frozen=True)
+class PlantedAdResponse:
+    """Impressions that move bookings, for the gate's calibration: each month's ad impressions
+    bring ``buyers_per_million`` new-business deals per million, closing ``lag_months`` later,
+    from people the ads reached who never filled a form (sales records them when they call)."""
+
+    buyers_per_million: float
+    lag_months: int = 2
 
 
 @dataclass(frozen=True)
@@ -100,6 +113,11 @@ class Scenario:
     # A planted effect on who buys, for the gate's calibration (None: nobody buys outside the
     # funnel: the story).
     planted_purchase: PlantedPurchase | None = None
+    # Ad budgets flighted by month: each ad campaign's impressions times a lognormal factor of
+    # this log-sd per month (0: the steady budgets of the story), so impressions vary enough for
+    # bookings to follow them or not; and, for calibration, bookings that do follow them.
+    ad_flighting: float = 0.0
+    planted_ad_response: PlantedAdResponse | None = None
     # Churn: a base yearly churn at renewal, plus this much for an account whose support was
     # all slow and badly rated (scaled by the share of slow or bad tickets).
     renewal_churn_base: float = 0.08

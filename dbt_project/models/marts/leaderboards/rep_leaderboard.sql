@@ -19,7 +19,12 @@ pipeline as (
 
 leads as (
 
-    select * from {{ ref('lead_funnel') }}
+    select
+        *,
+        case
+            when is_followed_up and is_marketing_captured then hours_to_first_sales_touch
+        end as speed_to_lead_hours
+    from {{ ref('lead_funnel') }}
 
 ),
 
@@ -69,14 +74,13 @@ lead_periods as (
         leads.owner_rep_id as rep_id,
         count(*) as leads_assigned,
         sum(case when leads.is_followed_up then 1 else 0 end) as leads_followed_up,
-        {{ median('leads.hours_to_first_sales_touch') }} as median_speed_to_lead_hours,
+        -- Speed to lead over the leads that came in (the metrics' filter): a prospect a rep
+        -- sourced is captured by its first touch and would count as 0 hours.
+        {{ median('leads.speed_to_lead_hours') }} as median_speed_to_lead_hours,
         -- Averaged as exact decimals: a mean of floats depends on the order rows arrive in, so
         -- two builds of the same files would differ in the last digits.
         avg(
-            case
-                when leads.is_followed_up
-                    then cast(leads.hours_to_first_sales_touch as {{ attribution_type_credit() }})
-            end
+            cast(leads.speed_to_lead_hours as {{ attribution_type_credit() }})
         ) as mean_speed_to_lead_hours
     from leads
     cross join grains

@@ -10,7 +10,12 @@ reps as (
 
 leads as (
 
-    select * from {{ ref('lead_funnel') }}
+    select
+        *,
+        case
+            when is_marketing_captured then hours_to_first_sales_touch
+        end as speed_to_lead_hours
+    from {{ ref('lead_funnel') }}
 
 ),
 
@@ -34,12 +39,14 @@ lead_months as (
         {{ dbt.date_trunc('month', 'captured_at') }} as activity_month,
         count(*) as leads_assigned,
         sum(case when is_followed_up then 1 else 0 end) as leads_followed_up,
-        {{ median('hours_to_first_sales_touch') }} as median_speed_to_lead_hours,
+        -- Speed to lead over the leads that came in (the metrics' filter): a prospect a rep
+        -- sourced is captured by its first touch and would count as 0 hours.
+        {{ median('speed_to_lead_hours') }} as median_speed_to_lead_hours,
         -- Averaged over whole seconds: an integer sum does not depend on row order, so an
         -- incremental and a full build give the same value to the last bit.
         sum(
-            cast(round(hours_to_first_sales_touch * 3600) as {{ dbt.type_bigint() }})
-        ) / count(hours_to_first_sales_touch) / 3600.0 as avg_speed_to_lead_hours
+            cast(round(speed_to_lead_hours * 3600) as {{ dbt.type_bigint() }})
+        ) / count(speed_to_lead_hours) / 3600.0 as avg_speed_to_lead_hours
     from leads
     where owner_rep_id is not null
     group by owner_rep_id, {{ dbt.date_trunc('month', 'captured_at') }}
