@@ -133,8 +133,21 @@ def validate_evidence(
         )
         for question, items in build_suites(settings, expected).items()
     ]
-    actions = []
+    checkpoint = context.checkpoints.add(
+        gx.Checkpoint(
+            name="revenue_link_gate",
+            validation_definitions=validations,
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": ["metric_name"],
+            },
+        )
+    )
+    result = checkpoint.run(batch_parameters={"dataframe": evidence})
     if docs_dir is not None:
+        # One build of the site after the run (the results are in the context's store), not
+        # UpdateDataDocsAction's build per validation: each of those copied the static assets,
+        # compiled the page templates and rebuilt the index again (about a quarter of the step).
         context.add_data_docs_site(
             "revenue_link_gate",
             {
@@ -146,19 +159,7 @@ def validate_evidence(
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
             },
         )
-        actions.append(gx.checkpoint.UpdateDataDocsAction(name="data_docs"))
-    checkpoint = context.checkpoints.add(
-        gx.Checkpoint(
-            name="revenue_link_gate",
-            validation_definitions=validations,
-            actions=actions,
-            result_format={
-                "result_format": "COMPLETE",
-                "unexpected_index_column_names": ["metric_name"],
-            },
-        )
-    )
-    result = checkpoint.run(batch_parameters={"dataframe": evidence})
+        context.build_data_docs(site_names=["revenue_link_gate"])
     failed: dict[str, list[str]] = {name: [] for name in evidence["metric_name"]}
     gate_errors: dict[str, list[str]] = {q: [] for q in QUESTIONS}
     for validation in result.run_results.values():
