@@ -15,7 +15,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export SPARK_DIR ?= $(CURDIR)/data/spark
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install install-spark spark-build demo test dev check-defs bench lint docs clean dashboard chromium fuzz calibrate crash
+.PHONY: install install-spark spark-build test-spark bench-spark demo test dev check-defs bench lint docs clean dashboard chromium fuzz calibrate crash
 
 # The environment is rebuilt only when the lock file changes. Bytecode is compiled once here:
 # otherwise every process recompiles dagster, dbt and MetricFlow on import (~2 s of CPU each)
@@ -48,6 +48,17 @@ spark-build: install-spark
 	$(SPARK_VENV)/bin/python -m sources.raw_export --warehouse $(WAREHOUSE_PATH) --out $(SPARK_DIR)/raw
 	$(SPARK_DBT) run-operation register_raw_parquet --args '{raw_dir: "$(SPARK_DIR)/raw"}' $(SPARK_DBT_ARGS)
 	$(SPARK_DBT) build $(SPARK_DBT_ARGS)
+	SPARK_LOCAL_IP=127.0.0.1 $(SPARK_VENV)/bin/python -m metric_layer.spark_values \
+		--semantic-manifest $(SPARK_DIR)/target/semantic_manifest.json
+
+# The demo company (scale 0.2) on DuckDB and on Spark: metric_values equal row for row
+# (tests/spark_parity.py; marked slow and outside make test's file pattern).
+test-spark: install-spark
+	$(BIN)/pytest tests/spark_parity.py -m slow -q
+
+# Both engines phase by phase at SCALES (benchmarks/engines.py).
+bench-spark: install-spark
+	$(BIN)/python -m benchmarks.engines --scales $(SCALES)
 
 $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)

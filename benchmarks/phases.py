@@ -178,13 +178,14 @@ PHASES = {
 }
 
 
-def main() -> None:
+def main(phases: dict | None = None) -> None:
+    phases = phases or PHASES
     parser = argparse.ArgumentParser()
-    parser.add_argument("phase", choices=list(PHASES))
+    parser.add_argument("phase", choices=list(phases))
     parser.add_argument("--workdir", type=Path, required=True)
     parser.add_argument("--scale", type=float, default=1)
     args = parser.parse_args()
-    outcome = PHASES[args.phase](args)
+    outcome = phases[args.phase](args)
     if not isinstance(outcome, Outcome):
         outcome = Outcome(*outcome) if isinstance(outcome, tuple) else Outcome(outcome)
     print(json.dumps(asdict(outcome)))

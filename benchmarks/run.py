@@ -33,8 +33,14 @@ class Measurement:
         return self.rows / self.seconds if self.seconds else 0.0
 
 
-def run_phase(phase: str, workdir: Path, scale: float) -> Measurement:
-    command = [sys.executable, "-m", "benchmarks.phases", phase, "--workdir", str(workdir)]
+def run_phase(
+    phase: str,
+    workdir: Path,
+    scale: float,
+    python: str = sys.executable,
+    module: str = "benchmarks.phases",
+) -> Measurement:
+    command = [python, "-m", module, phase, "--workdir", str(workdir)]
     command += ["--scale", str(scale)]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
@@ -61,12 +67,14 @@ BASELINE_OF = {
 }
 
 
-def ratio(measurement: Measurement, measurements: list[Measurement]) -> str:
+def ratio(
+    measurement: Measurement, measurements: list[Measurement], baseline_of: dict[str, str]
+) -> str:
     baseline = next(
         (
             m
             for m in measurements
-            if m.scale == measurement.scale and m.phase == BASELINE_OF.get(measurement.phase)
+            if m.scale == measurement.scale and m.phase == baseline_of.get(measurement.phase)
         ),
         None,
     )
@@ -75,16 +83,21 @@ def ratio(measurement: Measurement, measurements: list[Measurement]) -> str:
     return f"{measurement.seconds / baseline.seconds:.2f}x {baseline.phase}"
 
 
-def table(measurements: list[Measurement], everything: list[Measurement] | None = None) -> str:
+def table(
+    measurements: list[Measurement],
+    everything: list[Measurement] | None = None,
+    baseline_of: dict[str, str] = BASELINE_OF,
+) -> str:
     header = (
-        f"{'scale':>6} {'phase':<16} {'seconds':>9} {'rows':>13} {'rows/s':>12} {'peak MiB':>9}"
+        f"{'scale':>6} {'phase':<20} {'seconds':>9} {'rows':>13} {'rows/s':>12} {'peak MiB':>9}"
         "  ratio"
     )
     lines = [header, "-" * len(header)]
     lines += [
-        f"{m.scale:>6g} {m.phase:<16} {m.seconds:>9.1f} {m.rows:>13,} "
-        f"{m.rows_per_second:>12,.0f} {m.peak_mib:>9.0f}  {ratio(m, everything or measurements)}"
-        + "".join(f"\n{'':>24}{seconds:>9.1f}  {kind}" for kind, seconds in m.detail.items())
+        f"{m.scale:>6g} {m.phase:<20} {m.seconds:>9.1f} {m.rows:>13,} "
+        f"{m.rows_per_second:>12,.0f} {m.peak_mib:>9.0f}  "
+        f"{ratio(m, everything or measurements, baseline_of)}"
+        + "".join(f"\n{'':>28}{seconds:>9.1f}  {kind}" for kind, seconds in m.detail.items())
         for m in measurements
     ]
     return "\n".join(lines)

@@ -9,24 +9,32 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from metricflow.protocols.sql_client import SqlEngine
 
 from metric_layer.governance import check_semantic_manifest
 from metric_layer.manifest import compile_engine, read_semantic_manifest, with_catalog
-from metric_layer.values import data_time_bounds, plan_queries, write_metric_values
+from metric_layer.values import MetricQuery, data_time_bounds, plan_queries, write_metric_values
+
+
+def compiled_queries(
+    con: Any, raw: dict[str, Any], sql_engine: SqlEngine = SqlEngine.DUCKDB
+) -> tuple[list[MetricQuery], float]:
+    """Check governance, then compile every metric x grain x dimension for ``sql_engine`` over the
+    manifest whose tables ``con`` reads (relation names already rendered for it); seconds spent."""
+    check_semantic_manifest(raw)
+    engine = compile_engine(raw, sql_engine)
+    bounds = data_time_bounds(con, raw)
+    started = time.perf_counter()
+    queries = plan_queries(engine, raw, bounds)
+    return queries, time.perf_counter() - started
 
 
 def build_metric_values(con: Any, semantic_manifest_path: Path) -> dict[str, Any]:
     """Check governance, compile every metric x grain x dimension, write metric_values."""
     started = time.perf_counter()
-    raw = read_semantic_manifest(semantic_manifest_path)
-    check_semantic_manifest(raw)
     catalog = con.execute("select current_database()").fetchall()[0][0]
-    raw = with_catalog(raw, catalog)
-    engine = compile_engine(raw)
-    bounds = data_time_bounds(con, raw)
-    compile_started = time.perf_counter()
-    queries = plan_queries(engine, raw, bounds)
-    compile_seconds = time.perf_counter() - compile_started
+    raw = with_catalog(read_semantic_manifest(semantic_manifest_path), catalog)
+    queries, compile_seconds = compiled_queries(con, raw)
     stats = write_metric_values(con, queries)
     stats["compile_seconds"] = round(compile_seconds, 2)
     stats["total_seconds"] = round(time.perf_counter() - started, 2)

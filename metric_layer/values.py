@@ -2,7 +2,8 @@
 
 Nothing here defines a metric: each row comes from SQL MetricFlow compiles from the semantic
 manifest (one query per grain and dimension for the metrics that aggregate the same rows, one
-per metric x grain x dimension for the others), run set-based into DuckDB in one transaction.
+per metric x grain x dimension for the others), run set-based into DuckDB in one transaction
+(Spark: metric_layer/spark_values.py writes the same queries compiled for Spark SQL).
 """
 
 from __future__ import annotations
@@ -184,10 +185,9 @@ def _rows_sql(
     time_column = f"metric_time__{grain}"
     if grain == ALL_TIME and first_day:
         time_column = f"cast({_quote(first_day.isoformat())} as date)"
+    # `string` and `double` name the same types in DuckDB and Spark SQL (Spark has no bare varchar).
     dimension_value = (
-        f"coalesce(cast({dimension} as varchar), {_quote(NO_VALUE)})"
-        if dimension
-        else _quote(TOTAL)
+        f"coalesce(cast({dimension} as string), {_quote(NO_VALUE)})" if dimension else _quote(TOTAL)
     )
     selects = [
         f"select {_quote(name)} as metric_name, {_quote(grain)} as grain,"

@@ -74,6 +74,9 @@ def run_make_demo(build: DemoBuild) -> subprocess.CompletedProcess:
 
 
 def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "slow: minutes-long builds outside make test (make test-spark runs them)"
+    )
     if config.getoption("numprocesses", default=None) and "PYTEST_XDIST_WORKER" not in os.environ:
         # Parse dbt once before the workers start: each would otherwise find no manifest on a
         # fresh clone and parse at the same time (dagster-dbt's guard waits only 60 s).
