@@ -179,6 +179,27 @@ def test_every_dbt_asset_carries_its_columns_and_every_table_its_row_count(env, 
     assert counted > len(materializations) / 2  # tables are counted; views are not
 
 
+def test_a_new_drop_rebuilds_every_table_but_leaves_the_unchanged_views(vendor_two_drop_build):
+    """The drop changed data, not SQL: the second build re-creates no view (build_state) and
+    rebuilds everything else; ``test_two_builds_of_the_same_files_publish_identical_contents``
+    proves it publishes what one build of every file does."""
+
+    def built(result) -> set[tuple[str, ...]]:
+        materialized = result.asset_materializations_for_node("warehouse_dbt_assets")
+        return {tuple(m.asset_key.path[-2:]) for m in materialized}
+
+    with duckdb.connect(str(vendor_two_drop_build.build.warehouse), read_only=True) as working:
+        views = set(
+            working.execute(
+                "select schema_name, view_name from duckdb_views() where not internal"
+            ).fetchall()
+        )
+    first = built(vendor_two_drop_build.first_result)
+    second = built(vendor_two_drop_build.second_result)
+    assert views and views <= first
+    assert second == first - views
+
+
 def test_readers_never_fail_or_see_a_mix_while_the_warehouse_rebuilds(vendor_two_drop_build):
     build, during = vendor_two_drop_build.build, vendor_two_drop_build.readers
     first_version, first_counts = publication(vendor_two_drop_build.first.published)

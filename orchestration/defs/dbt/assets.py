@@ -1,9 +1,12 @@
 """Every dbt model, seed and snapshot as Dagster assets; dbt tests as asset checks."""
 
+from pathlib import Path
+
 import dagster as dg
 from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
+from orchestration.defs.dbt.build_state import record_successful_build, unchanged_views_excluded
 from orchestration.defs.dbt.metadata import relation_metadata, with_relation_metadata
 from orchestration.defs.dbt.project import dbt_project, prepared_manifest
 from orchestration.defs.dbt.translator import build_translator
@@ -27,6 +30,9 @@ def warehouse_dbt_assets(
     args = ["build"]
     if partial_parse.exists():
         args += ["--partial-parse-file-path", str(partial_parse)]
+    warehouse_path = Path(warehouse.database)
+    with warehouse.get_connection() as connection:
+        args += unchanged_views_excluded(connection, warehouse_path)
     invocation = dbt.cli(args, context=context)
     # dbt must have finished (DuckDB lets one process write) before the relations are read.
     events, failure = [], None
@@ -41,6 +47,8 @@ def warehouse_dbt_assets(
     yield from with_relation_metadata(events, metadata)
     if failure is not None:
         raise failure
+    if not context.is_subset:
+        record_successful_build(warehouse_path, invocation.target_path / "manifest.json")
 
 
 def release_warehouse(invocation: DbtCliInvocation) -> None:

@@ -6,7 +6,6 @@ in the spec is all it takes for the asset to wait for the model that builds it.
 """
 
 import json
-from collections.abc import Iterable
 from pathlib import Path
 
 import dagster as dg
@@ -31,35 +30,38 @@ METRIC_VALUES = "metric_layer.metric_values"
 GATE_STATUS = "gate.metric_status"
 
 
-def tables_read(sql: str) -> set[tuple[str, str]]:
-    """Every schema-qualified table a select reads, from DuckDB's own parse tree.
+def tables_read(*queries: str) -> set[tuple[str, str]]:
+    """Every schema-qualified table the selects read, from DuckDB's own parse tree.
 
-    Unqualified names are CTEs (or the working warehouse's main schema, which holds nothing).
+    Unqualified names are CTEs (or the working warehouse's main schema, which holds nothing). One
+    connection parses them all: opening one costs about 0.1 s, paid by every load of the
+    definitions.
     """
     with duckdb.connect() as connection:
-        tree = json.loads(
-            connection.execute("select json_serialize_sql(?)", [sql]).fetchall()[0][0]
-        )
-    if tree.get("error"):
-        raise ValueError(f"cannot parse {sql!r}: {tree.get('error_message')}")
+        trees = [
+            json.loads(connection.execute("select json_serialize_sql(?)", [sql]).fetchall()[0][0])
+            for sql in queries
+        ]
     found: set[tuple[str, str]] = set()
-    pending: list[object] = [tree]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, dict):
-            if node.get("type") == "BASE_TABLE" and node.get("schema_name"):
-                found.add((node["schema_name"], node["table_name"]))
-            pending.extend(node.values())
-        elif isinstance(node, list):
-            pending.extend(node)
+    for sql, tree in zip(queries, trees, strict=True):
+        if tree.get("error"):
+            raise ValueError(f"cannot parse {sql!r}: {tree.get('error_message')}")
+        pending: list[object] = [tree]
+        while pending:
+            node = pending.pop()
+            if isinstance(node, dict):
+                if node.get("type") == "BASE_TABLE" and node.get("schema_name"):
+                    found.add((node["schema_name"], node["table_name"]))
+                pending.extend(node.values())
+            elif isinstance(node, list):
+                pending.extend(node)
     return found
 
 
 def upstream_keys(spec: PublicationSpec) -> list[dg.AssetKey]:
     """The assets whose tables a publish copies (enabled tables) or scans for person names."""
-    queries: Iterable[str] = [t.source_sql for t in spec.tables]
-    queries = [*queries, *(source.sql for source in spec.name_sources)]
-    return sorted({dg.AssetKey([s, t]) for q in queries for s, t in tables_read(q)})
+    queries = [t.source_sql for t in spec.tables] + [source.sql for source in spec.name_sources]
+    return sorted({dg.AssetKey([s, t]) for s, t in tables_read(*queries)})
 
 
 SPEC = load_spec()
