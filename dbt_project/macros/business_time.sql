@@ -13,13 +13,8 @@
     A null start or end gives null; an interval outside opening hours gives 0.
 #}
 {% macro business_minutes_of_intervals(intervals, key, start_column, end_column, calendar) -%}
-    select
-        intervals.{{ key }},
-        case
-            when
-                max(intervals.{{ start_column }}) is not null
-                and max(intervals.{{ end_column }}) is not null
-                then coalesce(sum(
+    {%- set overlap_seconds -%}
+                coalesce(sum(
                     case
                         when calendar.calendar_date is null then 0
                         when
@@ -34,7 +29,15 @@
                             "second"
                         ) }}
                     end
-                ), 0) / 60.0
+                ), 0)
+    {%- endset %}
+    select
+        intervals.{{ key }},
+        case
+            when
+                max(intervals.{{ start_column }}) is not null
+                and max(intervals.{{ end_column }}) is not null
+                then {{ double_division(overlap_seconds, '60.0') }}
         end as business_minutes
     from {{ intervals }} as intervals
     left join {{ calendar }} as calendar

@@ -88,6 +88,11 @@
     double
 {%- endmacro %}
 
+{#- Spark's name for it (it has no `double precision`). -#}
+{% macro spark__attribution_type_double() -%}
+    {{ duckdb__attribution_type_double() }}
+{%- endmacro %}
+
 {#-
     Credited amounts and weights are summed as exact decimals: a sum of floats depends on the
     order the rows arrive in (parallel scans), so two builds on the same files would differ in

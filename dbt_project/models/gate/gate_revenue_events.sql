@@ -22,7 +22,7 @@ won_deals as (
         deal_id,
         person_id,
         account_id,
-        cast(null as varchar) as subscription_id,
+        cast(null as {{ dbt.type_string() }}) as subscription_id,
         created_at as started_at,
         closed_at as reached_at,
         cast(amount as double) as amount
@@ -34,8 +34,8 @@ paid_invoices as (
     select
         'invoice:' || invoice_id as revenue_event_id,
         'paid_invoice' as revenue_event_type,
-        cast(null as varchar) as deal_id,
-        cast(null as varchar) as person_id,
+        cast(null as {{ dbt.type_string() }}) as deal_id,
+        cast(null as {{ dbt.type_string() }}) as person_id,
         account_id,
         subscription_id,
         issued_at as started_at,

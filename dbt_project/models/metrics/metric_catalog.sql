@@ -55,7 +55,7 @@ metrics as (
     {{ 'union all' if not loop.last }}
     {%- else %}
     select
-        cast(null as varchar) as metric_name
+        cast(null as {{ dbt.type_string() }}) as metric_name
     where false
     {%- endfor %}
 

@@ -101,8 +101,9 @@ final as (
         touches.occurred_at,
         touches.person_id as touch_person_id,
         coalesce(touches.person_id = deals.person_id, false) as is_deal_person_touch,
-        {{ dbt.datediff('touches.occurred_at', 'deals.created_at', 'second') }} / 86400.0 -- noqa: LT05
-            as days_before_deal_created
+        {{ double_division(
+            dbt.datediff('touches.occurred_at', 'deals.created_at', 'second'), '86400.0'
+        ) }} as days_before_deal_created
     from deal_touch_ids
     inner join deals
         on deal_touch_ids.deal_id = deals.deal_id

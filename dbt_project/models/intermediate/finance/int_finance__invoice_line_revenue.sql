@@ -96,8 +96,10 @@ final as (
         period_days,
         amount as line_amount,
         cast(
-            round(amount * days_through_month / period_days, 2)
-            - round(amount * (days_through_month - days_in_month) / period_days, 2)
+            {{ round_double(double_division('amount * days_through_month', 'period_days'), 2) }}
+            - {{ round_double(
+                double_division('amount * (days_through_month - days_in_month)', 'period_days'), 2
+            ) }}
             as decimal(18, 2)
         ) as recognised_amount
     from cumulated

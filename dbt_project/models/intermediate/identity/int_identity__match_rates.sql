@@ -107,14 +107,18 @@ final as (
         account_rates.account_by_company_name_count,
         account_rates.account_by_new_domain_count,
         account_rates.distinct_account_count,
-        person_rates.person_matched_count * 1.0
-        / nullif(person_rates.record_count, 0) as person_match_rate,
-        person_rates.person_in_other_system_count * 1.0
-        / nullif(person_rates.record_count, 0) as person_cross_system_rate,
-        account_rates.account_matched_count * 1.0
-        / nullif(account_rates.record_count, 0) as account_match_rate,
-        account_rates.account_in_crm_count * 1.0
-        / nullif(account_rates.record_count, 0) as account_in_crm_rate
+        {{ double_division(
+            'person_rates.person_matched_count * 1.0', 'nullif(person_rates.record_count, 0)'
+        ) }} as person_match_rate,
+        {{ double_division(
+            'person_rates.person_in_other_system_count * 1.0', 'nullif(person_rates.record_count, 0)'
+        ) }} as person_cross_system_rate,
+        {{ double_division(
+            'account_rates.account_matched_count * 1.0', 'nullif(account_rates.record_count, 0)'
+        ) }} as account_match_rate,
+        {{ double_division(
+            'account_rates.account_in_crm_count * 1.0', 'nullif(account_rates.record_count, 0)'
+        ) }} as account_in_crm_rate
     from account_rates
     left join person_rates
         on

@@ -72,9 +72,9 @@ final as (
         first_touch.rep_id as first_sales_touch_rep_id,
         first_touch.occurred_at as first_sales_touch_at,
         first_touch.person_id is not null as is_followed_up,
-        {{ dbt.datediff(
-            'leads.captured_at', 'first_touch.occurred_at', 'second'
-        ) }} / 3600.0 as hours_to_first_sales_touch,
+        {{ double_division(
+            dbt.datediff('leads.captured_at', 'first_touch.occurred_at', 'second'), '3600.0'
+        ) }} as hours_to_first_sales_touch,
         coalesce(first_touch.sales_touch_count, 0) as sales_touches_after_capture
     from leads
     left join touches_after_capture as first_touch

@@ -144,8 +144,10 @@ joined as (
         coalesce(deal_periods.bookings_amount, 0) as bookings_amount,
         coalesce(deal_periods.deals_won, 0) as deals_won,
         coalesce(deal_periods.deals_lost, 0) as deals_lost,
-        deal_periods.deals_won * 1.0
-        / nullif(deal_periods.deals_won + deal_periods.deals_lost, 0) as win_rate,
+        {{ double_division(
+            'deal_periods.deals_won * 1.0',
+            'nullif(deal_periods.deals_won + deal_periods.deals_lost, 0)'
+        ) }} as win_rate,
         coalesce(lead_periods.leads_assigned, 0) as leads_assigned,
         coalesce(lead_periods.leads_followed_up, 0) as leads_followed_up,
         coalesce(request_periods.lead_requests, 0) as lead_requests,

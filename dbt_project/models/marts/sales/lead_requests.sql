@@ -59,7 +59,9 @@ final as (
         person_id,
         occurred_at as requested_at,
         responded_at,
-        {{ dbt.datediff('occurred_at', 'responded_at', 'second') }} / 3600.0 as response_hours -- noqa: LT05
+        {{ double_division(
+            dbt.datediff('occurred_at', 'responded_at', 'second'), '3600.0'
+        ) }} as response_hours
     from responses
 
 )

@@ -72,10 +72,9 @@ final as (
         stage_durations.proposal_days,
         stage_durations.negotiation_days,
         stage_durations.current_stage_entered_at,
-        {{ dbt.datediff(
-            'deals.created_at', 'deals.closed_at', 'second'
-        ) }} / 86400.0
-            as sales_cycle_days,
+        {{ double_division(
+            dbt.datediff('deals.created_at', 'deals.closed_at', 'second'), '86400.0'
+        ) }} as sales_cycle_days,
         coalesce(sourcing.is_marketing_sourced, false) as is_marketing_sourced,
         case when sourcing.is_marketing_sourced then sourcing.person_capture_campaign_id end
             as sourcing_campaign_id,

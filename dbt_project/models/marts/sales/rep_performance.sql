@@ -129,8 +129,9 @@ final as (
         cast(coalesce(lead_months.leads_assigned, 0) as {{ dbt.type_bigint() }}) as leads_assigned,
         cast(coalesce(lead_months.leads_followed_up, 0) as {{ dbt.type_bigint() }})
             as leads_followed_up,
-        lead_months.leads_followed_up * 1.0 / nullif(lead_months.leads_assigned, 0)
-            as follow_up_rate,
+        {{ double_division(
+            'lead_months.leads_followed_up * 1.0', 'nullif(lead_months.leads_assigned, 0)'
+        ) }} as follow_up_rate,
         cast(lead_months.median_speed_to_lead_hours as double) as median_speed_to_lead_hours,
         lead_months.avg_speed_to_lead_hours,
         cast(coalesce(created_months.deals_created, 0) as {{ dbt.type_bigint() }}) as deals_created,
@@ -139,8 +140,10 @@ final as (
         cast(coalesce(closed_months.deals_won, 0) as {{ dbt.type_bigint() }}) as deals_won,
         cast(coalesce(closed_months.deals_lost, 0) as {{ dbt.type_bigint() }}) as deals_lost,
         cast(coalesce(closed_months.bookings_amount, 0) as decimal(18, 2)) as bookings_amount,
-        closed_months.deals_won * 1.0
-        / nullif(closed_months.deals_won + closed_months.deals_lost, 0) as win_rate,
+        {{ double_division(
+            'closed_months.deals_won * 1.0',
+            'nullif(closed_months.deals_won + closed_months.deals_lost, 0)'
+        ) }} as win_rate,
         cast(coalesce(activity_months.activities_logged, 0) as {{ dbt.type_bigint() }})
             as activities_logged,
         cast(coalesce(activity_months.outbound_activities_logged, 0) as {{ dbt.type_bigint() }})

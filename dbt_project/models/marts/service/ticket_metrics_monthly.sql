@@ -66,11 +66,11 @@ final as (
             as decimal(18, 2)
         ) as resolution_business_minutes_avg,
         cast(
-            1.0 * one_touch_ticket_count / nullif(solved_ticket_count, 0)
+            {{ double_division('1.0 * one_touch_ticket_count', 'nullif(solved_ticket_count, 0)') }}
             as decimal(18, 4)
         ) as one_touch_resolution_rate,
         cast(
-            1.0 * good_rating_count / nullif(rated_ticket_count, 0)
+            {{ double_division('1.0 * good_rating_count', 'nullif(rated_ticket_count, 0)') }}
             as decimal(18, 4)
         ) as satisfaction_score
     from aggregated

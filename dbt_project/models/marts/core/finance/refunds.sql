@@ -43,7 +43,9 @@ final as (
         cast(
             case
                 when invoices.total is null or invoices.total = 0 then refunds.amount
-                else round(refunds.amount * invoices.subtotal / invoices.total, 2)
+                else {{ round_double(
+                    double_division('refunds.amount * invoices.subtotal', 'invoices.total'), 2
+                ) }}
             end as decimal(18, 2)
         ) as revenue_amount,
         refunds.refunded_at,

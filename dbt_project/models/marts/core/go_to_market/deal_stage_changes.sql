@@ -38,9 +38,9 @@ final as (
         left_stage_at,
         left_stage_at is null as is_current_stage,
         -- Time in the stage entered here; null for the stage the deal is in now (still running).
-        {{ dbt.datediff(
-            'changed_at', 'left_stage_at', 'second'
-        ) }} / 3600.0 as hours_in_stage
+        {{ double_division(
+            dbt.datediff('changed_at', 'left_stage_at', 'second'), '3600.0'
+        ) }} as hours_in_stage
     from sequenced
 
 )
