@@ -8,7 +8,8 @@ Phases, in order: ``generate`` (the demo company, holding its last weekly drop b
 files), ``dbt_parse`` (once, as the product parses once), ``dbt_full`` (a full build) and its floor
 ``transform_floor`` (the compiled SQL as one DuckDB script), ``load_last_drop``, ``dbt_fixed_cost``
 (one tiny model: what any dbt invocation costs, the floor of an incremental build),
-``dbt_incremental`` (what a new drop costs) and ``dbt_full_refresh`` (the same data rebuilt from
+``dbt_incremental`` (what a new drop costs; as in the product, the views unchanged since
+``dbt_full`` are left alone) and ``dbt_full_refresh`` (the same data rebuilt from
 scratch, to compare with), ``metric_values`` and ``gate`` (the revenue-link gate's step, target
 under 20 s at scale 1: wall and CPU seconds). Prints one JSON line: the rows the phase handled,
 for the floors the seconds of the measured work alone, and for dbt the seconds per
