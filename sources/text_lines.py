@@ -91,11 +91,13 @@ def read_lines(con: duckdb.DuckDBPyConnection, path: Path, source_file: str) -> 
         text = _as_text(piece, lines_before, separator, source_file)
         # Handed over as Arrow data: binding a long string as a parameter costs several times more.
         con.register(PIECE_VIEW, pa.table({"text": text}))
-        (inserted,) = con.execute(
-            f"INSERT INTO {LINES_TABLE} SELECT ? + generate_subscripts(parts, 1),"
-            f" unnest(parts), ? FROM (SELECT string_split(text, ?) AS parts FROM {PIECE_VIEW})",
-            [lines_before, not ends, separator.decode()],
-        ).fetchall()[0]
-        con.unregister(PIECE_VIEW)
+        try:
+            (inserted,) = con.execute(
+                f"INSERT INTO {LINES_TABLE} SELECT ? + generate_subscripts(parts, 1),"
+                f" unnest(parts), ? FROM (SELECT string_split(text, ?) AS parts FROM {PIECE_VIEW})",
+                [lines_before, not ends, separator.decode()],
+            ).fetchall()[0]
+        finally:
+            con.unregister(PIECE_VIEW)
         lines_before += inserted
     return separator.decode()
