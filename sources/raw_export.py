@@ -3,10 +3,10 @@
 The loader stays the one door into the warehouse: contracts, quarantine and exact values are
 applied once, in DuckDB. This step copies what the loader wrote, every contract's
 ``raw_<system>.<name>`` table with its lineage columns, to ``<out>/raw_<system>/<name>/`` as one
-Parquet file with the table's own types (decimals stay decimals of the same precision, timestamps
-stay zone-less microsecond timestamps), which the Spark target registers as its dbt sources
-(macro ``register_raw_parquet``). Each file is written beside its final name and renamed into
-place, so a reader never sees half a table.
+Parquet file with the table's own types (decimals stay decimals of the same precision; the
+loader's UTC timestamps are written as the same instants, to the microsecond), which the Spark
+target registers as its dbt sources (macro ``register_raw_parquet``). Each file is written beside
+its final name and renamed into place, so a reader never sees half a table.
 
 ``python -m sources.raw_export --warehouse data/warehouse/warehouse.duckdb --out data/spark/raw``
 """
@@ -39,6 +39,28 @@ def table_folder(out: Path, contract: Contract) -> Path:
     return out / contract.raw_schema / contract.name
 
 
+def utc_instants(con: duckdb.DuckDBPyConnection, contract: Contract) -> str:
+    """`` REPLACE (...)`` writing each zone-less timestamp as the UTC instant it holds.
+
+    The loader stores UTC wall times (DuckDB's TIMESTAMP); written as instants (Parquet's
+    isAdjustedToUTC), Spark reads them as its default `timestamp` type, the one dbt-spark's date
+    macros and the contracts' `timestamp` columns mean, and shows the same wall time in the
+    target's UTC session.
+    """
+    columns = con.execute(
+        "SELECT column_name FROM duckdb_columns()"
+        " WHERE schema_name = ? AND table_name = ? AND data_type = 'TIMESTAMP'"
+        " ORDER BY column_index",
+        [contract.raw_schema, contract.name],
+    ).fetchall()
+    if not columns:
+        return ""
+    replaced = ", ".join(
+        f"timezone('UTC', {quote_ident(c)}) AS {quote_ident(c)}" for (c,) in columns
+    )
+    return f" REPLACE ({replaced})"
+
+
 def export_table(con: duckdb.DuckDBPyConnection, contract: Contract, out: Path) -> ExportedTable:
     folder = table_folder(out, contract)
     folder.mkdir(parents=True, exist_ok=True)
@@ -47,7 +69,7 @@ def export_table(con: duckdb.DuckDBPyConnection, contract: Contract, out: Path) 
     partial = folder / f".{PARQUET_FILE}.partial"
     # Ordered by the lineage columns (file, line): the same warehouse gives the same file.
     con.execute(
-        f"COPY (SELECT * FROM {contract.quoted_raw_table}"
+        f"COPY (SELECT *{utc_instants(con, contract)} FROM {contract.quoted_raw_table}"
         f" ORDER BY {quote_ident('_source_file')}, {quote_ident('_source_line')})"
         f" TO {quote_literal(str(partial))} (FORMAT parquet, COMPRESSION zstd)"
     )
