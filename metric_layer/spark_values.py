@@ -49,21 +49,27 @@ class SparkConnection:
 def write_metric_values_on_spark(spark: Any, queries: list[MetricQuery]) -> dict[str, Any]:
     """Replace metric_layer.metric_values with the queries' rows, in key order.
 
-    Spark's session catalog has no transactions: the rows are written to a staging table first,
-    which replaces the table only once complete, so a failed build leaves the last table whole.
+    One insert per query: a single plan of hundreds of unioned aggregations ran out of a 1 GB
+    driver heap at scale 0.2 and was no faster (40 queries: 160 s unioned, 156 s one by one).
+    Spark's session catalog has no transactions: the rows go to a staging table, then to a
+    sorted table that replaces metric_values only once complete, so a failed build leaves the
+    last table whole.
     """
     started = time.perf_counter()
-    staged = f"{SCHEMA}.{TABLE}__staged"
-    columns = ", ".join(f"cast({name} as {kind}) as {name}" for name, kind in SPARK_COLUMNS)
-    rows = " union all ".join(f"({query.sql})" for query in queries)
+    unordered, ordered = (f"{SCHEMA}.{TABLE}__{stage}" for stage in ("unordered", "ordered"))
+    columns = ", ".join(f"{name} {kind}" for name, kind in SPARK_COLUMNS)
     spark.sql(f"create schema if not exists {SCHEMA}")
-    spark.sql(f"drop table if exists {staged}")
+    for stage in (unordered, ordered):
+        spark.sql(f"drop table if exists {stage}")
+    spark.sql(f"create table {unordered} ({columns}) using parquet")
+    for query in queries:
+        spark.sql(f"insert into {unordered} {query.sql}")
     spark.sql(
-        f"create table {staged} using parquet as"
-        f" select {columns} from ({rows}) as unordered order by {KEY_ORDER}"
+        f"create table {ordered} using parquet as select * from {unordered} order by {KEY_ORDER}"
     )
+    spark.sql(f"drop table {unordered}")
     spark.sql(f"drop table if exists {SCHEMA}.{TABLE}")
-    spark.sql(f"alter table {staged} rename to {SCHEMA}.{TABLE}")
+    spark.sql(f"alter table {ordered} rename to {SCHEMA}.{TABLE}")
     count = spark.sql(f"select count(*) from {SCHEMA}.{TABLE}").collect()[0][0]
     return {
         "queries": len(queries),
