@@ -66,7 +66,8 @@ final as (
             deal_touches.deal_bookings_amount * weighted.attribution_weight
             as {{ attribution_type_credit() }}
         ) as attributed_revenue,
-        touch_weights.touch_position,
+        -- row_number() is a bigint on DuckDB, an int on Spark: the contract says bigint.
+        cast(touch_weights.touch_position as {{ dbt.type_bigint() }}) as touch_position,
         touch_weights.touch_count,
         touch_weights.is_first_touch,
         touch_weights.is_lead_creation_touch,
