@@ -36,8 +36,11 @@ NOT_RUN = {
     "make calibrate": "the gate's calibration over 20 seeds (hours of CPU); make test runs a slice",
     "make crash": "kills a build at every phase, minutes each; make test runs a slice",
     "make clean": "removes data/ and Dagster's state of the folder it runs in",
+    "make test-spark": "builds the demo on both engines (tens of minutes); its own target",
+    "make bench-spark": "a benchmark of both engines at scale 1 and 10; its own target",
 }
-SLOW = {"make lint", "make docs"}
+# make install-spark downloads about 630 MB; make spark-build runs every model on Spark.
+SLOW = {"make lint", "make docs", "make install-spark", "make spark-build"}
 # Servers: the variable that moves the port, and the page that answers once it is up.
 SERVERS = {
     "make dev": ("DEV_PORT", "/server_info"),
