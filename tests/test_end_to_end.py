@@ -49,8 +49,10 @@ def test_make_demo_loads_every_department_then_reruns_without_change(demo_build,
 
 def test_dbt_docs_generate_and_every_model_and_column_is_described(demo_build, tmp_path):
     dbt = Path(sys.executable).parent / "dbt"
+    # The analyst target attaches the warehouse read-only: the dev target would hold demo_build's
+    # write lock and refuse the other worker's readers of the same file meanwhile.
     subprocess.run(
-        [str(dbt), "docs", "generate", "--project-dir", str(DBT_PROJECT_DIR)]
+        [str(dbt), "docs", "generate", "--project-dir", str(DBT_PROJECT_DIR), "--target", "analyst"]
         + ["--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path)]
         + ["--log-path", str(tmp_path / "logs")],
         env=demo_build.env(),
