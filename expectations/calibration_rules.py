@@ -30,8 +30,15 @@ COMPARISONS = (
     ("2x on 300 at 10%", 300, 3000, 0.10, 2.0),
     ("2x on 1,200 at 2%", 1200, 3000, 0.02, 2.0),
 )
-# (name, strength of the bookings' response to the series' changes two months earlier)
-SERIES = (("series null", 0.0), ("series moves bookings", 1.0))
+# (name, strength of the bookings' response to the series' changes two months earlier, whether
+# the series wanders (a random walk) or is flighted: independent months around a level, whose
+# changes are correlated with their neighbours, the case a test on shuffled changes got wrong)
+SERIES = (
+    ("series null", 0.0, False),
+    ("series null, flighted months", 0.0, True),
+    ("series moves bookings", 1.0, False),
+    ("flighted series moves bookings", 1.0, True),
+)
 
 
 def _entities(rng, counted: int, comparable: int, base: float, lift: float) -> pd.DataFrame:
@@ -47,8 +54,9 @@ def _entities(rng, counted: int, comparable: int, base: float, lift: float) -> p
     )
 
 
-def _series(rng, strength: float) -> pd.DataFrame:
-    driver = np.cumsum(rng.normal(0, 1, MONTHS.size))
+def _series(rng, strength: float, flighted: bool) -> pd.DataFrame:
+    steps = rng.normal(0, 1, MONTHS.size)
+    driver = steps if flighted else np.cumsum(steps)
     bookings = 100 + np.cumsum(rng.normal(0, 1, MONTHS.size))
     bookings[2:] += strength * 2 * driver[:-2]
     return pd.DataFrame({"period_start": MONTHS, "metric_value": driver, "bookings": bookings})
@@ -65,11 +73,12 @@ def rule_calibration(settings: dict, replicates: int, seed: int = 7) -> dict[str
             cases[name] = case
             entities = _entities(rng, counted, comparable, base, lift)
             rows.append(_row(plan, name) | comparison_evidence(plan, entities, settings))
-    for case, strength in SERIES:
+    for case, strength, flighted in SERIES:
         for i in range(replicates):
             name = f"{case} #{i}"
             cases[name] = case
-            rows.append(_row(plan, name) | series_evidence(plan, _series(rng, strength), settings))
+            series = _series(rng, strength, flighted)
+            rows.append(_row(plan, name) | series_evidence(plan, series, settings))
     evidence = evidence_frame(rows)
     validation = validate_evidence(evidence, settings)
     tally: dict[str, dict] = {}

@@ -163,11 +163,13 @@ def series_evidence(plan: MetricPlan, series: pd.DataFrame, settings: dict) -> d
         "effect": link.correlation,
         "effect_low": link.correlation_low,
         "effect_high": link.correlation_high,
+        "earlier_effect": link.earlier_correlation,
         "later_effect": link.later_correlation,
-        "p_value": link.later_p_value,
+        "p_value": link.p_value,
         "rules_out_meaningful": link.rules_out_meaningful,
-        "holds_out_of_sample": link.later_correlation > 0
-        and link.later_p_value < settings["alpha"],
+        # As for counts: the direction the earlier half finds (at the lag it chooses) holds on
+        # the later half; significance is the whole span's permutation p-value.
+        "holds_out_of_sample": link.later_correlation > 0,
     }
     if link.months_needed > months:
         result["needed"] = f"about {link.months_needed} months of series (has {months})"

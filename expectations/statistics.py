@@ -17,6 +17,7 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_effectsize
+from statsmodels.tsa.ar_model import AutoReg
 
 # Seeded: the same series give the same permutation p-value on every run (bit-stable verdicts).
 PERMUTATION_SEED = 20261201
@@ -191,32 +192,40 @@ def certification_power(
 
 @dataclass(frozen=True)
 class SeriesLink:
-    """An aggregate's monthly changes against bookings' changes some months later."""
+    """An aggregate's monthly surprises against bookings' surprises some months later."""
 
     months: int
-    lag_months: int  # chosen on the earlier half
+    lag_months: int  # the lag of the strongest correlation over the whole span
     correlation: float  # whole span, at that lag, oriented to the declared direction
     correlation_low: float
     correlation_high: float
-    later_correlation: float  # later half only: the out-of-sample check
-    later_p_value: float  # permutation, one-sided, later half
+    p_value: float  # permutation of the aggregate's months, the lag chosen again each time
+    earlier_correlation: float  # earlier half, at the lag the earlier half chooses
+    later_correlation: float  # later half, at that same lag: the out-of-sample check
     rules_out_meaningful: bool
     months_needed: int  # months at which a meaningful correlation would be significant
 
 
-def _aligned(values: np.ndarray, bookings: np.ndarray, lag: int) -> tuple[np.ndarray, np.ndarray]:
-    """Month-over-month changes of the series and of bookings ``lag`` months later."""
-    x = np.diff(values)
-    y = np.diff(bookings)
-    if lag:
-        x, y = x[:-lag], y[lag:]
-    return x, y
+def _pearson(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Pearson's correlation over the last axis, broadcast (0 where either does not vary)."""
+    xc = x - x.mean(axis=-1, keepdims=True)
+    yc = y - y.mean(axis=-1, keepdims=True)
+    scale = np.sqrt((xc * xc).sum(axis=-1) * (yc * yc).sum(axis=-1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(scale > 0, (xc * yc).sum(axis=-1) / scale, 0.0)
 
 
-def _pearson(x: np.ndarray, y: np.ndarray) -> float:
-    if len(x) < 3 or np.std(x) == 0 or np.std(y) == 0:
-        return 0.0
-    return float(stats.pearsonr(x, y).statistic)
+def _by_lag(x: np.ndarray, y: np.ndarray, max_lag: int) -> np.ndarray:
+    """Correlations of ``x`` with ``y`` ``lag`` months later, for lag 0..max_lag (last axis);
+    ``x`` may carry leading axes (permutations)."""
+    n = x.shape[-1]
+    return np.stack([_pearson(x[..., : n - lag], y[lag:]) for lag in range(max_lag + 1)], axis=-1)
+
+
+def _surprises(series: np.ndarray) -> np.ndarray:
+    """What a month's value was beyond what the month before and the trend predict: the
+    residuals of an AR(1) with constant and trend (statsmodels), one fewer than the months."""
+    return np.asarray(AutoReg(series, lags=1, trend="ct").fit().resid)
 
 
 def series_link(
@@ -227,43 +236,52 @@ def series_link(
     alpha: float,
     meaningful_correlation: float,
 ) -> SeriesLink | None:
-    """Pick the lag on the earlier half, test it on the later half; None when too short."""
-    values_arr = np.asarray(values, dtype=float) * sign
-    bookings_arr = np.asarray(bookings, dtype=float)
-    half = len(values_arr) // 2
-    earlier = [
-        _pearson(*_aligned(values_arr[:half], bookings_arr[:half], lag))
-        for lag in range(max_lag + 1)
-    ]
-    lag = int(np.argmax(earlier))
-    later_x, later_y = _aligned(values_arr[half:], bookings_arr[half:], lag)
-    whole_x, whole_y = _aligned(values_arr, bookings_arr, lag)
-    if len(later_x) < 4 or np.std(whole_x) == 0 or np.std(whole_y) == 0:
+    """The strongest lagged correlation of the aggregate's monthly surprises with bookings', its
+    permutation p-value, and the out-of-sample check (the lag the earlier half chooses, read on
+    the later half); None when too short or flat.
+
+    Both series are prewhitened first (Box and Jenkins): a series that wanders and one flighted
+    around a level both leave months independent of each other, so shuffling the aggregate's
+    surprises (scipy, the lag chosen again in every shuffle) is a fair test of no link, and
+    choosing among lags costs no false links. Shuffling raw monthly changes was not: the changes
+    of independent months are correlated with their neighbours, and that test certified 10% of
+    simulated nulls at alpha 0.05.
+    """
+    levels = np.asarray(values, dtype=float) * sign
+    booked = np.asarray(bookings, dtype=float)
+    if len(levels) // 2 - max_lag < 5 or np.std(levels) == 0 or np.std(booked) == 0:
         return None
-    whole = stats.pearsonr(whole_x, whole_y)
+    x, y = _surprises(levels), _surprises(booked)
+    if np.std(x) == 0 or np.std(y) == 0:
+        return None
+    lag = int(np.argmax(_by_lag(x, y, max_lag)))
+    whole = stats.pearsonr(x[: len(x) - lag], y[lag:])
     interval = whole.confidence_interval(confidence_level=1 - alpha)
-    later_r, later_p = _pearson(later_x, later_y), 1.0
-    if np.std(later_x) > 0 and np.std(later_y) > 0:
-        later = stats.pearsonr(
-            later_x,
-            later_y,
-            alternative="greater",
-            method=stats.PermutationMethod(
-                n_resamples=PERMUTATIONS, random_state=np.random.default_rng(PERMUTATION_SEED)
-            ),
-        )
-        later_p = float(later.pvalue)
+    permuted = stats.permutation_test(
+        (x,),
+        lambda shuffled, axis: _by_lag(shuffled, y, max_lag).max(axis=-1),
+        permutation_type="pairings",
+        vectorized=True,
+        n_resamples=PERMUTATIONS,
+        alternative="greater",
+        random_state=np.random.default_rng(PERMUTATION_SEED),
+    )
+    half = len(x) // 2
+    earlier = _by_lag(x[:half], y[:half], max_lag)
+    earlier_lag = int(np.argmax(earlier))
+    later = _by_lag(x[half:], y[half:], max_lag)[earlier_lag]
     # Fisher z: months at which a correlation of the meaningful size is significant (80% power).
     z = stats.norm.ppf(1 - alpha) + stats.norm.ppf(0.8)
     needed = math.ceil((z / math.atanh(meaningful_correlation)) ** 2 + 3) + lag + 1
     return SeriesLink(
-        len(values_arr),
+        len(values),
         lag,
         float(whole.statistic),
         float(interval.low),
         float(interval.high),
-        later_r,
-        later_p,
+        float(permuted.pvalue),
+        float(earlier[earlier_lag]),
+        float(later),
         float(interval.high) < meaningful_correlation,
         needed,
     )

@@ -56,8 +56,9 @@ def describe(row: dict, window_days: int) -> str:
         text = (
             f"its month-over-month changes correlate {row['effect']:+.2f} (95% interval "
             f"{row['effect_low']:+.2f} to {row['effect_high']:+.2f}) with bookings' changes "
-            f"{int(row['lag_months'])} month(s) later over {int(row['months'])} months; later half "
-            f"{row['later_effect']:+.2f} (permutation p = {row['p_value']:.3f})"
+            f"{int(row['lag_months'])} month(s) later over {int(row['months'])} months "
+            f"(permutation p = {row['p_value']:.3f}); earlier half {row['earlier_effect']:+.2f}, "
+            f"later half at the earlier half's lag {row['later_effect']:+.2f}"
         )
     elif row.get("good_n") is not None and row.get("effect") is not None:
         entities = ENTITY_WORDS.get(row["entity_type"], "entities")

@@ -55,8 +55,10 @@ def test_the_decision_rule_on_exact_planted_effects():
     certified = {case: counts.get("certified", 0) / 20 for case, counts in tally.items()}
     assert certified["null, 300 vs 3,000 at 5%"] <= 0.1  # 5% target, 20 replicates' noise
     assert certified["series null"] <= 0.1
+    assert certified["series null, flighted months"] <= 0.1
     assert certified["2x on 300 at 10%"] >= 0.9
     assert certified["series moves bookings"] >= 0.8
+    assert certified["flighted series moves bookings"] >= 0.8
     # Beside each planted lift, what its sample size permits: 6 events against 3 is a coin flip.
     row = next(r for r in rule_table(tally, 0.05).splitlines() if r.startswith("| 2x on 300 at 2%"))
     power, needed = row.strip("| ").split(" | ")[-2:]

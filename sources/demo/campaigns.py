@@ -333,15 +333,25 @@ class AdDays:
     form_submits: np.ndarray  # of those, sessions that left a contact
 
 
+@dataclass(frozen=True)
+class Flighting:
+    """Month-by-month ad budgets: a lognormal factor of this log-sd per campaign and month, on
+    every impression (``targeted``) or on impressions nobody clicks (clicks keep the steady
+    budget's rate: impressions that move nothing downstream)."""
+
+    log_sd: float = 0.0
+    targeted: bool = True
+
+
 def simulate_ads(
     timeline: Timeline,
     scale: float,
     rng: np.random.Generator,
-    flighting: float = 0.0,
+    flighting: Flighting = Flighting(),
     flight_rng: np.random.Generator | None = None,
 ) -> list[AdDays]:
-    """Daily ad figures; with ``flighting`` (a log-sd), each campaign's impressions times a
-    factor drawn per month from ``flight_rng`` (its own stream: ``rng``'s draws never move)."""
+    """Daily ad figures; with ``flighting``, each campaign's impressions times a factor drawn per
+    month from ``flight_rng`` (its own stream: ``rng``'s draws never move)."""
     result = []
     for c in CAMPAIGNS:
         if not c.is_ad:
@@ -349,14 +359,16 @@ def simulate_ads(
         days = c.active_days(timeline)
         weekday = (days // DAY + 3) % 7  # 0 = Monday
         seasonal = np.where(weekday >= 5, 0.7, 1.0) * rng.lognormal(0.0, 0.25, size=days.size)
-        if flighting:
+        flight = np.ones(days.size)
+        if flighting.log_sd:
             months = days.astype("datetime64[s]").astype("datetime64[M]").astype(np.int64)
             months -= months.min()
-            seasonal = seasonal * flight_rng.lognormal(0.0, flighting, months.max() + 1)[months]
-        impressions = rng.poisson(c.daily_impressions * scale * seasonal)
-        clicks = rng.binomial(
-            impressions, c.click_rate * rng.lognormal(0, 0.15, days.size).clip(0, 5)
-        )
+            flight = flight_rng.lognormal(0.0, flighting.log_sd, months.max() + 1)[months]
+        impressions = rng.poisson(c.daily_impressions * scale * seasonal * flight)
+        click_rate = c.click_rate * rng.lognormal(0, 0.15, days.size).clip(0, 5)
+        if not flighting.targeted:
+            click_rate = (click_rate / flight).clip(0, 1)
+        clicks = rng.binomial(impressions, click_rate)
         if c.cost_per_click:
             spend = clicks * c.cost_per_click * rng.lognormal(0, 0.1, days.size)
         else:

@@ -55,7 +55,7 @@ def simulate_email(
     booth = np.array(
         [c.campaign.campaign_id if c.lead_source == "trade_show" else "" for c in contacts]
     )
-    opted_in = rng.random(len(contacts)) < 0.7
+    opted_in = rng.random(len(contacts)) < scenario.email_opt_in_rate
     reachable = np.ones(len(contacts), dtype=bool)  # cleared by hard bounces and unsubscribes
     campaign_index = {c.campaign_id: i for i, c in enumerate(CAMPAIGNS)}
     parts: list[tuple[np.ndarray, ...]] = []

@@ -61,7 +61,11 @@ def generate(
     }
 
     ads = campaigns.simulate_ads(
-        timeline, scale, stream(seed, "ads"), scenario.ad_flighting, stream(seed, "ad_flighting")
+        timeline,
+        scale,
+        stream(seed, "ads"),
+        campaigns.Flighting(scenario.ad_flighting, scenario.ad_flighting_targeted),
+        stream(seed, "ad_flighting"),
     )
     campaigns.campaign_rows(rows["campaigns"], timeline, stream(seed, "campaigns"))
     campaigns.ad_performance_rows(rows["ad_performance"], ads, stream(seed, "ad_reports"))

@@ -107,7 +107,9 @@ class Scenario:
     speed_half_life_hours: float = 24.0
     speed_floor: float = 0.3
     win_rate: float = 0.5  # for a deal whose lead was touched immediately
-    # Email: replies come mostly from in-market contacts; a reply raises a hand for sales.
+    # Email: the share of leads on the newsletter list (booth follow-ups go to every scanned
+    # person); replies come mostly from in-market contacts, and a reply raises a hand for sales.
+    email_opt_in_rate: float = 0.7
     email_reply_rate_in_market: float = 0.03
     email_reply_rate_other: float = 0.002
     # A planted effect on who buys, for the gate's calibration (None: nobody buys outside the
@@ -117,6 +119,9 @@ class Scenario:
     # this log-sd per month (0: the steady budgets of the story), so impressions vary enough for
     # bookings to follow them or not; and, for calibration, bookings that do follow them.
     ad_flighting: float = 0.0
+    # False: the flighted impressions are untargeted (shown to people who never click), so
+    # clicks, visits, leads and deals follow the steady budget: impressions that move nothing.
+    ad_flighting_targeted: bool = True
     planted_ad_response: PlantedAdResponse | None = None
     # Churn: a base yearly churn at renewal, plus this much for an account whose support was
     # all slow and badly rated (scaled by the share of slow or bad tickets).
