@@ -121,13 +121,13 @@ SCENARIOS = (
     CalibrationScenario(
         "booth_follow_up_link_cut",
         # Sales follows the booth up, but nobody scanned is in the market: follow-up buys nothing.
-        # The flighted ads bring 60 deals per million impressions two months later.
+        # The flighted ads bring 150 deals per million impressions two months later.
         BIG_BOOTH
         | FLIGHTED_ADS
         | {
             "booth_follow_up_rate": 0.8,
             "channel_intent": _intent(trade_show=0.0),
-            "planted_ad_response": PlantedAdResponse(buyers_per_million=60.0, lag_months=2),
+            "planted_ad_response": PlantedAdResponse(buyers_per_million=150.0, lag_months=2),
         },
         (
             Planted("booth_scans", "story", "blocked", "booth followed up, link to buying cut"),
@@ -142,12 +142,14 @@ def planted_metrics(scenarios) -> frozenset[str]:
 
 
 def gate_selection(manifest: dict, metrics: frozenset[str], settings: dict) -> list[str]:
-    """What the gate reads to judge ``metrics``: the semantic models of their measures, those of
-    the comparison populations, and the gate's outcome models (with everything upstream)."""
+    """What the gate reads to judge ``metrics``: the semantic models of their measures and of the
+    series outcome's, those of the comparison populations, and the gate's outcome models (with
+    everything upstream)."""
+    judged = metrics | {settings["series_outcome_metric"]}
     measures = {
         measure["name"]
         for metric in manifest["metrics"]
-        if metric["name"] in metrics
+        if metric["name"] in judged
         for measure in metric["type_params"]["input_measures"]
     }
     models = set(settings["comparison_populations"].values()) | {

@@ -11,9 +11,9 @@ reached revenue within the window after that moment (DECISIONLOG.md, "Revenue-li
   ticket's month (renewed, not churned or contracted); tickets of accounts paying nothing then are
   left out (the outcome cannot follow from who opened tickets, only from how they were served).
 
-Aggregates get their monthly series beside monthly bookings (``gate.metric_series``). Runs on the
-gate's one connection, after dbt built ``gate.gate_revenue_events``, ``gate.gate_account_mrr``
-and ``gate.gate_as_of``.
+Aggregates get their monthly series beside the months of the outcome metric (new bookings,
+``gate.metric_series``). Runs on the gate's one connection, after dbt built
+``gate.gate_revenue_events``, ``gate.gate_account_mrr`` and ``gate.gate_as_of``.
 """
 
 from __future__ import annotations
@@ -186,8 +186,9 @@ def series_sql(plan: MetricPlan) -> str | None:
     )
 
 
-def build_series(con, plans: list[MetricPlan]) -> None:
-    """gate.metric_series: complete months of each series beside that month's bookings."""
+def build_series(con, plans: list[MetricPlan], outcome: MeasureRows) -> None:
+    """gate.metric_series: complete months of each series beside that month's outcome (the
+    ``series_outcome_metric``, as the semantic layer defines it), in column ``bookings``."""
     selects = [sql for plan in plans if (sql := series_sql(plan)) is not None]
     union = "\nunion all\n".join(selects) or (
         "select null::varchar as metric_name, null::timestamp as period_start,"
@@ -197,11 +198,7 @@ def build_series(con, plans: list[MetricPlan]) -> None:
         f"""
         create or replace table {SERIES_TABLE} as
         with series as ({union}),
-        bookings as (
-            select date_trunc('month', reached_at) as period_start,
-                sum(cast(amount as decimal(38, 2))) as bookings
-            from gate.gate_revenue_events where revenue_event_type = 'won_deal' group by 1
-        ),
+        bookings as ({_monthly(outcome, "bookings")}),
         span as (
             select min(period_start) as first_month,
                 date_trunc('month', max(as_of_at)) as as_of_month

@@ -73,7 +73,7 @@ def compute_evidence(
         for entity, model in settings["comparison_populations"].items()
     }
     build_entities(con, plans, populations, settings["attribution_window_days"])
-    build_series(con, plans)
+    build_series(con, plans, planner.measure_rows(settings["series_outcome_metric"]))
     entities = con.execute(
         f"select metric_name, counted_month, account_id, entity_value, is_counted, has_reached"
         f" from {ENTITIES_TABLE} where is_matured"

@@ -114,6 +114,20 @@ class SemanticPlanner:
                 )
         return None
 
+    def measure_rows(self, name: str) -> MeasureRows:
+        """The rows of a metric of one measure, with its filters: the outcome series aggregates
+        are judged against (``series_outcome_metric``), as the metric layer defines it."""
+        metric = self.metrics.get(name)
+        parts = self._parts(metric, _filters(metric.get("filter"))) if metric else "not a metric"
+        if isinstance(parts, str) or len(parts) != 1:
+            problem = parts if isinstance(parts, str) else "it is not a metric of one measure"
+            raise ValueError(f"series outcome {name!r}: {problem}")
+        measure, filters = parts[0]
+        rows = self._rows(measure, None, filters)
+        if isinstance(rows, str):
+            raise ValueError(f"series outcome {name!r}: {rows}")
+        return rows
+
     # --- one metric ----------------------------------------------------------------------------
 
     def plan(self, name: str) -> MetricPlan:

@@ -54,8 +54,9 @@ def describe(row: dict, window_days: int) -> str:
         return "an input (money we spend): judged on its data, published beside what it buys"
     if row.get("basis") == "monthly series vs bookings" and row.get("effect") is not None:
         text = (
-            f"its month-over-month changes correlate {row['effect']:+.2f} (95% interval "
-            f"{row['effect_low']:+.2f} to {row['effect_high']:+.2f}) with bookings' changes "
+            f"its monthly surprises (what the month before did not predict) "
+            f"correlate {row['effect']:+.2f} (95% interval {row['effect_low']:+.2f} to "
+            f"{row['effect_high']:+.2f}) with bookings' surprises "
             f"{int(row['lag_months'])} month(s) later over {int(row['months'])} months "
             f"(permutation p = {row['p_value']:.3f}); earlier half {row['earlier_effect']:+.2f}, "
             f"later half at the earlier half's lag {row['later_effect']:+.2f}"
