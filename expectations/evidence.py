@@ -167,9 +167,9 @@ def series_evidence(plan: MetricPlan, series: pd.DataFrame, settings: dict) -> d
         "later_effect": link.later_correlation,
         "p_value": link.p_value,
         "rules_out_meaningful": link.rules_out_meaningful,
-        # As for counts: the direction the earlier half finds (at the lag it chooses) holds on
-        # the later half; significance is the whole span's permutation p-value.
-        "holds_out_of_sample": link.later_correlation > 0,
+        # As for counts: the link points the same way on each half of the months (at the
+        # span's lag); significance is the whole span's permutation p-value.
+        "holds_out_of_sample": link.earlier_correlation > 0 and link.later_correlation > 0,
     }
     if link.months_needed > months:
         result["needed"] = f"about {link.months_needed} months of series (has {months})"

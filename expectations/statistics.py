@@ -196,12 +196,12 @@ class SeriesLink:
 
     months: int
     lag_months: int  # the lag of the strongest correlation over the whole span
-    correlation: float  # whole span, at that lag, oriented to the declared direction
-    correlation_low: float
+    correlation: float  # whole span, at that lag, oriented to the declared direction (ranks)
+    correlation_low: float  # Fisher-z interval of the rank correlation (approximate)
     correlation_high: float
-    p_value: float  # permutation of the aggregate's months, the lag chosen again each time
-    earlier_correlation: float  # earlier half, at the lag the earlier half chooses
-    later_correlation: float  # later half, at that same lag: the out-of-sample check
+    p_value: float  # permutation of the aggregate's surprises, the lag chosen again each time
+    earlier_correlation: float  # earlier half, at that lag
+    later_correlation: float  # later half, at that lag
     rules_out_meaningful: bool
     months_needed: int  # months at which a meaningful correlation would be significant
 
@@ -223,10 +223,11 @@ def _by_lag(x: np.ndarray, y: np.ndarray, max_lag: int) -> np.ndarray:
 
 
 def _surprises(series: np.ndarray) -> np.ndarray:
-    """What a month's value was beyond what the month before predicts: the residuals of an AR(1)
-    with a constant (statsmodels), one fewer than the months. A fitted trend besides certified
-    6.5% of planted random-walk nulls: over two years a walk looks like a trend that is not."""
-    return np.asarray(AutoReg(series, lags=1, trend="c").fit().resid)
+    """Each month's rank among what the months before did not predict: the residuals of an AR(1)
+    with a constant (statsmodels), one fewer than the months, ranked (scipy) so that one large
+    deal or one empty month weighs as one month. A fitted trend besides certified 6.5% of
+    planted random-walk nulls: over two years a walk looks like a trend that is not."""
+    return stats.rankdata(AutoReg(series, lags=1, trend="c").fit().resid)
 
 
 def series_link(
@@ -237,9 +238,9 @@ def series_link(
     alpha: float,
     meaningful_correlation: float,
 ) -> SeriesLink | None:
-    """The strongest lagged correlation of the aggregate's monthly surprises with bookings', its
-    permutation p-value, and the out-of-sample check (the lag the earlier half chooses, read on
-    the later half); None when too short or flat.
+    """The strongest lagged rank correlation of the aggregate's monthly surprises with
+    bookings', its permutation p-value, and the same correlation on each half of the months;
+    None when too short or flat.
 
     Both series are prewhitened first (Box and Jenkins): a series that wanders and one flighted
     around a level both leave months independent of each other, so shuffling the aggregate's
@@ -256,7 +257,7 @@ def series_link(
     if np.std(x) == 0 or np.std(y) == 0:
         return None
     lag = int(np.argmax(_by_lag(x, y, max_lag)))
-    whole = stats.pearsonr(x[: len(x) - lag], y[lag:])
+    whole = stats.pearsonr(x[: len(x) - lag], y[lag:])  # of ranks: Spearman's
     interval = whole.confidence_interval(confidence_level=1 - alpha)
     permuted = stats.permutation_test(
         (x,),
@@ -268,9 +269,8 @@ def series_link(
         random_state=np.random.default_rng(PERMUTATION_SEED),
     )
     half = len(x) // 2
-    earlier = _by_lag(x[:half], y[:half], max_lag)
-    earlier_lag = int(np.argmax(earlier))
-    later = _by_lag(x[half:], y[half:], max_lag)[earlier_lag]
+    earlier = _by_lag(x[:half], y[:half], max_lag)[lag]
+    later = _by_lag(x[half:], y[half:], max_lag)[lag]
     # Fisher z: months at which a correlation of the meaningful size is significant (80% power).
     z = stats.norm.ppf(1 - alpha) + stats.norm.ppf(0.8)
     needed = math.ceil((z / math.atanh(meaningful_correlation)) ** 2 + 3) + lag + 1
@@ -281,7 +281,7 @@ def series_link(
         float(interval.low),
         float(interval.high),
         float(permuted.pvalue),
-        float(earlier[earlier_lag]),
+        float(earlier),
         float(later),
         float(interval.high) < meaningful_correlation,
         needed,

@@ -54,12 +54,12 @@ def describe(row: dict, window_days: int) -> str:
         return "an input (money we spend): judged on its data, published beside what it buys"
     if row.get("basis") == "monthly series vs bookings" and row.get("effect") is not None:
         text = (
-            f"its monthly surprises (what the month before did not predict) "
-            f"correlate {row['effect']:+.2f} (95% interval {row['effect_low']:+.2f} to "
-            f"{row['effect_high']:+.2f}) with bookings' surprises "
+            f"its monthly surprises (what the month before did not predict) rank-correlate "
+            f"{row['effect']:+.2f} (95% interval {row['effect_low']:+.2f} to "
+            f"{row['effect_high']:+.2f}) with new bookings' surprises "
             f"{int(row['lag_months'])} month(s) later over {int(row['months'])} months "
             f"(permutation p = {row['p_value']:.3f}); earlier half {row['earlier_effect']:+.2f}, "
-            f"later half at the earlier half's lag {row['later_effect']:+.2f}"
+            f"later half {row['later_effect']:+.2f}"
         )
     elif row.get("good_n") is not None and row.get("effect") is not None:
         entities = ENTITY_WORDS.get(row["entity_type"], "entities")
