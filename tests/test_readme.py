@@ -33,7 +33,7 @@ NOT_RUN = {
     "make test": "the suite this test is part of",
     "make bench": "a benchmark at scale 1 and 10 (minutes of CPU); it has its own target",
     "make fuzz": "the loader's long fuzz run; make test runs a slice of it",
-    "make calibrate": "the gate's calibration over 20 seeds (about 25 minutes); make test runs a slice",
+    "make calibrate": "the gate's calibration over 20 seeds (25 min); make test runs a slice",
     "make crash": "kills a build at every phase, minutes each; make test runs a slice",
     "make clean": "removes data/ and Dagster's state of the folder it runs in",
     "make test-spark": "builds the demo on both engines (tens of minutes); its own target",
