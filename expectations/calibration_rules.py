@@ -120,9 +120,9 @@ def rule_table(tally: dict[str, dict], alpha: float) -> str:
         if "null" in case:
             target, holds = "certified <= 5%", _null_holds(counts.get("certified", 0), n)
         elif "moves" in case or "on 300" in case:
-            target, holds = "certified >= 90%", certified >= 0.9
+            target, holds = "certified >= 90%", "yes" if certified >= 0.9 else "NO"
         else:
-            target, holds = "(power beyond the target)", certified >= 0.9
+            target, holds = "(power beyond the target)", "yes" if certified >= 0.9 else "NO"
         power = needed = ""
         if case in sizes and sizes[case][3] > 1:
             counted, comparable, base, lift = sizes[case]
@@ -130,22 +130,18 @@ def rule_table(tally: dict[str, dict], alpha: float) -> str:
             power, needed = f"{chance:.1%}", f"{entities:,}"
         lines.append(
             f"| {case} | {n} | {certified:.1%} | {counts.get('unproven', 0) / n:.1%} | "
-            f"{counts.get('blocked', 0) / n:.1%} | {target} | {_holds_words(holds)} | "
+            f"{counts.get('blocked', 0) / n:.1%} | {target} | {holds} | "
             f"{power} | {needed} |"
         )
     return "\n".join(lines)
 
 
-def _null_holds(certified: int, replicates: int) -> bool | str:
-    """At most 5% of nulls certified; a share above 5% that this many replicates cannot tell from
-    5% (one-sided binomial test, scipy, p >= 0.05) is "at the limit", said as such."""
+def _null_holds(certified: int, replicates: int) -> str:
+    """At most 5% of nulls certified: "yes"; a share above 5% that this many replicates cannot
+    tell from 5% (one-sided binomial test, scipy, p >= 0.05) is "at the limit", said as such."""
     if certified <= 0.05 * replicates:
-        return True
+        return "yes"
     p_value = stats.binomtest(certified, replicates, 0.05, alternative="greater").pvalue
     if p_value < 0.05:
-        return False
+        return "NO"
     return f"at the limit: not above 5% beyond chance (binomial p = {p_value:.2f})"
-
-
-def _holds_words(holds: bool | str) -> str:
-    return holds if isinstance(holds, str) else ("yes" if holds else "NO")

@@ -2,9 +2,10 @@
 
 Well-kept implementations only (docs/revenue_gate.md, "Evidence"): Newcombe's hybrid score interval
 for a difference of proportions and the log-adjusted interval for their ratio (statsmodels),
-Fisher's exact test (scipy), power for "how much more data decides" (statsmodels), and Pearson's
-correlation with a permutation p-value and a Fisher-z interval (scipy). Nothing here knows about
-metrics or SQL: counts and arrays in, numbers out.
+Fisher's exact test (scipy), power for "how much more data decides" (statsmodels), and for series
+a rank correlation of AR(1)-prewhitened months (statsmodels) with a permutation p-value and a
+Fisher-z interval (scipy). Nothing here knows about metrics or SQL: counts and arrays in, numbers
+out.
 """
 
 from __future__ import annotations
