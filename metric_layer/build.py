@@ -11,22 +11,31 @@ from typing import Any
 import duckdb
 from metricflow.protocols.sql_client import SqlEngine
 
+from metric_layer.compiler import CACHE_FILE, MetricCompiler
 from metric_layer.governance import check_semantic_manifest
-from metric_layer.manifest import compile_engine, read_semantic_manifest, with_catalog
+from metric_layer.manifest import read_semantic_manifest, with_catalog
 from metric_layer.values import MetricQuery, data_time_bounds, plan_queries, write_metric_values
 
 
 def compiled_queries(
-    con: Any, raw: dict[str, Any], sql_engine: SqlEngine = SqlEngine.DUCKDB
-) -> tuple[list[MetricQuery], float]:
+    con: Any,
+    raw: dict[str, Any],
+    sql_engine: SqlEngine = SqlEngine.DUCKDB,
+    cache_path: Path | None = None,
+) -> tuple[list[MetricQuery], dict[str, Any]]:
     """Check governance, then compile every metric x grain x dimension for ``sql_engine`` over the
-    manifest whose tables ``con`` reads (relation names already rendered for it); seconds spent."""
+    manifest whose tables ``con`` reads (relation names already rendered for it), reusing the SQL
+    kept in ``cache_path``; the seconds spent and how many queries were reused."""
     check_semantic_manifest(raw)
-    engine = compile_engine(raw, sql_engine)
     bounds = data_time_bounds(con, raw)
     started = time.perf_counter()
-    queries = plan_queries(engine, raw, bounds)
-    return queries, time.perf_counter() - started
+    compiler = MetricCompiler(raw, sql_engine, cache_path)
+    queries = plan_queries(compiler, raw, bounds)
+    compiler.save()
+    return queries, {
+        "compile_seconds": round(time.perf_counter() - started, 2),
+        "compiled_queries_reused": compiler.reused,
+    }
 
 
 def build_metric_values(con: Any, semantic_manifest_path: Path) -> dict[str, Any]:
@@ -34,9 +43,9 @@ def build_metric_values(con: Any, semantic_manifest_path: Path) -> dict[str, Any
     started = time.perf_counter()
     catalog = con.execute("select current_database()").fetchall()[0][0]
     raw = with_catalog(read_semantic_manifest(semantic_manifest_path), catalog)
-    queries, compile_seconds = compiled_queries(con, raw)
-    stats = write_metric_values(con, queries)
-    stats["compile_seconds"] = round(compile_seconds, 2)
+    cache_path = semantic_manifest_path.parent / CACHE_FILE
+    queries, compile_stats = compiled_queries(con, raw, cache_path=cache_path)
+    stats = write_metric_values(con, queries) | compile_stats
     stats["total_seconds"] = round(time.perf_counter() - started, 2)
     return stats
 

@@ -83,9 +83,8 @@ def build_metric_values_on_spark(spark: Any, semantic_manifest_path: Path) -> di
     """Check governance, compile every metric x grain x dimension for Spark, write metric_values."""
     started = time.perf_counter()
     raw = in_spark_session(read_semantic_manifest(semantic_manifest_path))
-    queries, compile_seconds = compiled_queries(SparkConnection(spark), raw, SqlEngine.DATABRICKS)
-    stats = write_metric_values_on_spark(spark, queries)
-    stats["compile_seconds"] = round(compile_seconds, 2)
+    queries, compile_stats = compiled_queries(SparkConnection(spark), raw, SqlEngine.DATABRICKS)
+    stats = write_metric_values_on_spark(spark, queries) | compile_stats
     stats["total_seconds"] = round(time.perf_counter() - started, 2)
     return stats
 

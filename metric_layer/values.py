@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-from metricflow.engine.metricflow_engine import MetricFlowEngine, MetricFlowQueryRequest
 
 from metric_layer.governance import metric_meta
 
@@ -155,29 +154,6 @@ def batch_key(
     return keys.pop() if len(keys) == 1 and None not in keys else None
 
 
-def _compile(
-    engine: MetricFlowEngine,
-    names: list[str],
-    group_by: list[str],
-    bounds: tuple[dt.datetime | None, dt.datetime | None],
-) -> str:
-    try:
-        explained = engine.explain(
-            MetricFlowQueryRequest.create(
-                metric_names=names,
-                group_by_names=group_by,
-                time_constraint_start=bounds[0],
-                time_constraint_end=bounds[1],
-            )
-        )
-    except Exception as error:
-        raise ValueError(
-            f"MetricFlow cannot compile {', '.join(names)} by {', '.join(group_by)}"
-            f" (check meta.grains/meta.dimensions): {error}"
-        ) from error
-    return explained.sql_statement.sql
-
-
 def _rows_sql(
     names: list[str], grain: str, dimension: str, compiled: str, first_day: dt.date | None = None
 ) -> str:
@@ -202,7 +178,7 @@ def _rows_sql(
 
 
 def plan_queries(
-    engine: MetricFlowEngine,
+    compile_sql: Callable[[list[str], list[str], tuple], str],
     raw: dict[str, Any],
     bounds: dict[str, tuple[dt.datetime, dt.datetime]] | None = None,
     metric_names: list[str] | None = None,
@@ -234,7 +210,7 @@ def plan_queries(
     queries = []
     for (grain, dimension, span, _), names in sorted(groups.items(), key=lambda g: str(g[0])):
         time_group = [] if grain == ALL_TIME else [f"metric_time__{grain}"]
-        compiled = _compile(engine, names, time_group + ([dimension] if dimension else []), span)
+        compiled = compile_sql(names, time_group + ([dimension] if dimension else []), span)
         first_day = _first_day(by_name[names[0]], bounds) if grain == ALL_TIME else None
         queries.append(
             MetricQuery(

@@ -10,7 +10,8 @@ import shutil
 
 import duckdb
 
-from metric_layer.manifest import compile_engine, read_semantic_manifest, with_catalog
+from metric_layer.compiler import MetricCompiler
+from metric_layer.manifest import read_semantic_manifest, with_catalog
 from metric_layer.values import (
     batch_key,
     data_time_bounds,
@@ -45,7 +46,7 @@ def _write(warehouse, target, batched: bool) -> dict:
         catalog = con.execute("select current_database()").fetchall()[0][0]
         raw = with_catalog(read_semantic_manifest(semantic_manifest_path()), catalog)
         queries = plan_queries(
-            compile_engine(raw), raw, data_time_bounds(con, raw), METRICS, batched=batched
+            MetricCompiler(raw), raw, data_time_bounds(con, raw), METRICS, batched=batched
         )
         return write_metric_values(con, queries)
 

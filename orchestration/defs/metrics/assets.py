@@ -76,6 +76,7 @@ def metric_values(
             "metrics": stats["metrics"],
             "compiled_queries": stats["queries"],
             "compile_seconds": stats["compile_seconds"],
+            "compiled_queries_reused": stats["compiled_queries_reused"],
             "write_seconds": stats["seconds"],
             "total_seconds": stats["total_seconds"],
         },
