@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliInvocation, DbtCliResource, dbt_assets
+from dagster_dbt import DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
 from orchestration.defs.dbt.build_state import record_successful_build, unchanged_views_excluded
@@ -40,8 +40,6 @@ def warehouse_dbt_assets(
         events.extend(invocation.stream())
     except Exception as error:  # a failed test or model: its events still report, then it raises
         failure = error
-    finally:
-        release_warehouse(invocation)
     with warehouse.get_connection() as connection:
         metadata = relation_metadata(connection, MANIFEST)
     yield from with_relation_metadata(events, metadata)
@@ -49,18 +47,3 @@ def warehouse_dbt_assets(
         raise failure
     if not context.is_subset:
         record_successful_build(warehouse_path, invocation.target_path / "manifest.json")
-
-
-def release_warehouse(invocation: DbtCliInvocation) -> None:
-    """Close any connection dagster-dbt's dbt adapter opened in this process.
-
-    DuckDB keeps a file's database open while any connection to it lives; the next steps open the
-    warehouse with their own settings and would be refused ("different configuration").
-    """
-    adapter = invocation.adapter
-    if adapter is not None:
-        adapter.connections.cleanup_all()
-        # dbt-duckdb's shared environment holds the database itself; other adapters have none.
-        close_environment = getattr(adapter.connections, "close_all_connections", None)
-        if close_environment is not None:
-            close_environment()
