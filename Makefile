@@ -114,8 +114,11 @@ dev: install $(DAGSTER_HOME)/dagster.yaml
 	PYTHONPATH=$(CURDIR) VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/dg dev --port $(DEV_PORT)
 
 SCALES ?= 1 10
+# A subset of the phases, e.g. BENCH_PHASES="generate load load_floor dbt_full transform_floor
+# metric_values gate" for scale 100 end to end without the incremental trio.
+BENCH_PHASES ?=
 bench: install
-	$(BIN)/python -m benchmarks.run --scales $(SCALES)
+	$(BIN)/python -m benchmarks.run --scales $(SCALES) $(if $(BENCH_PHASES),--phases $(BENCH_PHASES))
 
 # The revenue-link gate against its targets (docs/revenue_gate.md): the decision rule on exact
 # planted effects (REPLICATES per case), then SEEDS generated companies per scenario (about 15 s

@@ -107,12 +107,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 10])
     parser.add_argument("--keep", action="store_true", help="keep the work folders")
+    parser.add_argument(
+        "--phases",
+        nargs="+",
+        choices=list(PHASES),
+        default=list(PHASES),
+        help="a subset, in run order (e.g. scale 100 end to end without the incremental trio)",
+    )
     args = parser.parse_args()
     measurements = []
     for scale in args.scales:
         workdir = Path(tempfile.mkdtemp(prefix=f"bench-scale-{scale:g}-"))
         try:
-            for phase in PHASES:
+            for phase in (phase for phase in PHASES if phase in args.phases):
                 measurements.append(run_phase(phase, workdir, scale))
                 print(table(measurements[-1:], measurements).split("\n", 2)[2], flush=True)
         finally:
