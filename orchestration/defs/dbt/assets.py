@@ -6,7 +6,12 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 from dagster_duckdb import DuckDBResource
 
-from orchestration.defs.dbt.build_state import record_successful_build, unchanged_views_excluded
+from orchestration.defs.dbt.build_state import (
+    PARTIAL_PARSE,
+    partial_parse_for,
+    record_successful_build,
+    unchanged_views_excluded,
+)
 from orchestration.defs.dbt.metadata import relation_metadata, with_relation_metadata
 from orchestration.defs.dbt.project import dbt_project, prepared_manifest
 from orchestration.defs.dbt.translator import build_translator
@@ -24,13 +29,13 @@ MANIFEST = prepared_manifest()
 def warehouse_dbt_assets(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: DuckDBResource
 ):
-    # Each invocation gets its own target folder: without the parse the manifest came from, dbt
-    # would parse the whole project again in every run.
-    partial_parse = MANIFEST.parent / "partial_parse.msgpack"
-    args = ["build"]
-    if partial_parse.exists():
-        args += ["--partial-parse-file-path", str(partial_parse)]
+    # Each invocation gets its own target folder: without a parse to start from, dbt would parse
+    # the whole project again in every run.
     warehouse_path = Path(warehouse.database)
+    args = ["build"]
+    partial_parse = partial_parse_for(warehouse_path, MANIFEST.parent / PARTIAL_PARSE)
+    if partial_parse is not None:
+        args += ["--partial-parse-file-path", str(partial_parse)]
     with warehouse.get_connection() as connection:
         args += unchanged_views_excluded(connection, warehouse_path)
     invocation = dbt.cli(args, context=context)

@@ -7,6 +7,10 @@ the warehouse file; the next build excludes the views dbt's own state comparison
 is still in the warehouse (a new or replaced file gets all of its views). The views' tests still
 run, and every table and incremental model is built as before.
 
+The same folder keeps that build's partial parse: dbt parses the whole project again (about 10 s)
+when its profile differs from the one the parse was made with, as it does for any warehouse path
+but the one the project's shared parse saw (the tests' and the benchmarks' folders).
+
 Only on engines that bind a view's SQL when it is queried (DuckDB): a view there survives the
 rebuild of the tables it reads, even one whose columns changed. Engines whose table rebuild drops
 dependent views (Postgres' ``drop ... cascade``) re-create every view, as before.
@@ -22,12 +26,23 @@ from pathlib import Path
 import duckdb
 
 UNCHANGED_VIEWS = "config.materialized:view,state:unmodified"
+PARTIAL_PARSE = "partial_parse.msgpack"
 ADAPTERS_BINDING_VIEWS_ON_QUERY = {"duckdb"}
 
 
 def state_dir(warehouse_path: Path) -> Path:
     """Where the manifest of the last successful build on this warehouse file is kept."""
     return warehouse_path.with_name(f"{warehouse_path.name}.dbt_state")
+
+
+def partial_parse_for(warehouse_path: Path, shared: Path) -> Path | None:
+    """The partial parse a build of this warehouse starts from: its last successful build's, else
+    the project's shared one. dbt checks either against the project and profile itself, so a stale
+    file costs a full parse, never a wrong one."""
+    own = state_dir(warehouse_path) / PARTIAL_PARSE
+    if own.exists():
+        return own
+    return shared if shared.exists() else None
 
 
 def views_of(manifest: dict) -> set[tuple[str, str]]:
@@ -79,3 +94,7 @@ def record_successful_build(warehouse_path: Path, manifest_path: Path) -> None:
     shutil.copyfile(manifest_path, written)
     # Swapped in whole: a build killed here keeps no state, never half a manifest.
     os.replace(written, state / "manifest.json")
+    parsed = manifest_path.parent / PARTIAL_PARSE
+    if parsed.exists():
+        shutil.copyfile(parsed, state / f"{PARTIAL_PARSE}.partial")
+        os.replace(state / f"{PARTIAL_PARSE}.partial", state / PARTIAL_PARSE)
