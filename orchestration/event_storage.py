@@ -17,15 +17,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import dagster as dg
+from dagster._core.instance.ref import _event_logs_directory
 from dagster._core.storage.event_log import SqliteEventLogStorage
 from dagster._core.storage.sql import create_engine
+from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from dagster._serdes import ConfigurableClassData
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
-# Seconds a write waits for another process's lock (the UI, the daemon), as Dagster's own storage.
-BUSY_TIMEOUT_SECONDS = 30
 # Open database files kept per process: the index and the runs being written or watched. The UI
 # reads many runs; older connections are closed rather than held for ever.
 OPEN_SHARDS = 8
@@ -43,12 +43,12 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str | None = None, inst_data: ConfigurableClassData | None = None):
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._engines_pid = os.getpid()
-        base_dir = base_dir or os.path.join(os.environ["DAGSTER_HOME"], "history", "runs", "")
+        base_dir = base_dir or _event_logs_directory(os.environ["DAGSTER_HOME"])
         super().__init__(base_dir, inst_data)
 
     @classmethod
     def config_type(cls) -> dict:
-        # Where Dagster's default storage keeps the event logs unless told otherwise.
+        # Without base_dir: where Dagster's default storage keeps the event logs.
         return {"base_dir": dg.Field(dg.StringSource, is_required=False)}
 
     @classmethod
@@ -66,7 +66,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         engine = create_engine(
             self.conn_string_for_shard(shard),
             poolclass=StaticPool,
-            connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
         )
         event.listen(engine, "connect", _synchronous_normal)
         if shard not in self._initialized_dbs:

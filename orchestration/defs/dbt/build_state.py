@@ -90,11 +90,15 @@ def record_successful_build(warehouse_path: Path, manifest_path: Path) -> None:
     """
     state = state_dir(warehouse_path)
     state.mkdir(parents=True, exist_ok=True)
-    written = state / "manifest.json.partial"
-    shutil.copyfile(manifest_path, written)
-    # Swapped in whole: a build killed here keeps no state, never half a manifest.
-    os.replace(written, state / "manifest.json")
+    _swap_in(manifest_path, state / "manifest.json")
     parsed = manifest_path.parent / PARTIAL_PARSE
     if parsed.exists():
-        shutil.copyfile(parsed, state / f"{PARTIAL_PARSE}.partial")
-        os.replace(state / f"{PARTIAL_PARSE}.partial", state / PARTIAL_PARSE)
+        _swap_in(parsed, state / PARTIAL_PARSE)
+
+
+def _swap_in(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target`` whole: a build killed here leaves the old file or none, never
+    half a file."""
+    written = target.with_name(f"{target.name}.partial")
+    shutil.copyfile(source, written)
+    os.replace(written, target)
